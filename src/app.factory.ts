@@ -1,0 +1,80 @@
+import { type NestApplicationOptions, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import helmet from 'helmet';
+import pinoHttp from 'pino-http';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { expressErrorHandler } from './common/http/express-error.handler';
+import { httpsOnlyBehindProxy } from './common/http/https-only.middleware';
+import { noStore } from './common/http/no-store.middleware';
+import type { AppRequest } from './common/http/request-context';
+import { requestId } from './common/http/request-id.middleware';
+import { httpsOptions } from './common/http/tls';
+import { createValidationPipe } from './common/http/validation';
+import { createLogger } from './common/logging/logger';
+import { NestPinoLogger } from './common/logging/nest-pino-logger';
+import type { AppConfig } from './config/config.types';
+import { mountOpenApi } from './openapi';
+import type { DatabaseHandle } from './prisma/database';
+
+export interface CreatedApp {
+  app: NestExpressApplication;
+  logger: Logger;
+}
+
+/** Builds the whole application (server options, middleware, global pipes); main.ts and tests share it. */
+export async function createApp(config: AppConfig, database?: DatabaseHandle): Promise<CreatedApp> {
+  const logger = createLogger(config);
+  const tls = httpsOptions(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, database), {
+    // Nest's HttpsOptions type predates minVersion/ciphers; Node's https.createServer takes them.
+    ...(tls ? { httpsOptions: tls as NestApplicationOptions['httpsOptions'] } : {}),
+    bodyParser: false,
+    logger: new NestPinoLogger(logger),
+    abortOnError: false,
+  });
+
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  if (config.trustProxy) {
+    app.set('trust proxy', config.trustProxy);
+    app.use(httpsOnlyBehindProxy(config.trustProxy));
+  }
+  app.use(requestId);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req as AppRequest).didhub?.requestId ?? '',
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/v1/health' },
+    }),
+  );
+  app.use(
+    helmet({
+      strictTransportSecurity: { maxAge: 31536000, includeSubDomains: true },
+      contentSecurityPolicy: false,
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use('/v1', noStore);
+  app.enableCors({
+    origin: config.dashboardOrigins,
+    credentials: true,
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+  });
+  app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
+  app.use(expressErrorHandler(config.bodyLimitBytes, logger));
+
+  app.setGlobalPrefix('v1', { exclude: [{ path: '.well-known/security.txt', method: RequestMethod.GET }] });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  mountOpenApi(app);
+  return { app, logger };
+}

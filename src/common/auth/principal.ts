@@ -1,0 +1,27 @@
+/** Who is calling, as established by the global guard. */
+export interface SessionPrincipal {
+  kind: 'session';
+  userId: string;
+  accountId: string;
+  sessionId: string;
+  role: string;
+  permissions: string[];
+  /** `mfa` when the second factor was passed at sign-in. */
+  authLevel: 'password' | 'mfa';
+  /** When the user last proved who they are (sign-in or step-up); for reauthentication checks. */
+  authenticatedAt: Date;
+}
+
+export interface ApiKeyPrincipal {
+  kind: 'api_key';
+  apiKeyId: string;
+  accountId: string;
+  scopes: string[];
+}
+
+export interface AdminPrincipal {
+  kind: 'admin';
+}
+
+export type Principal = SessionPrincipal | ApiKeyPrincipal | AdminPrincipal;
+export type CustomerPrincipal = SessionPrincipal | ApiKeyPrincipal;

@@ -1,0 +1,50 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiSecurity } from '@nestjs/swagger';
+
+export const ROUTE_AUTH = 'didhub:route-auth';
+
+export const SESSION_COOKIE_SCHEME = 'didhub_sid';
+export const BEARER_SCHEME = 'bearer';
+export const ADMIN_SCHEME = 'admin_token';
+
+/**
+ * What a route accepts. Declared once per route (or controller); the global guard enforces it
+ * and the same decorator tells OpenAPI. A route with no declaration accepts either customer
+ * scheme — never nothing: default-deny.
+ */
+export type RouteAuth =
+  | { kind: 'public' }
+  | { kind: 'admin' }
+  | { kind: 'customer'; sessionOnly: boolean; scope: string | null };
+
+export const DEFAULT_ROUTE_AUTH: RouteAuth = { kind: 'customer', sessionOnly: false, scope: null };
+
+/** No authentication (health, sign-in, security.txt). Use sparingly. */
+export const Public = () => applyDecorators(SetMetadata(ROUTE_AUTH, { kind: 'public' } satisfies RouteAuth), ApiSecurity({}));
+
+/** Dashboard only: a bearer API key gets 403 session_required. */
+export const SessionOnly = () =>
+  applyDecorators(
+    SetMetadata(ROUTE_AUTH, { kind: 'customer', sessionOnly: true, scope: null } satisfies RouteAuth),
+    ApiCookieAuth(SESSION_COOKIE_SCHEME),
+  );
+
+/** Either scheme, but the key's scopes or the member's permissions must include `scope`. */
+export const RequireScope = (scope: string) =>
+  applyDecorators(
+    SetMetadata(ROUTE_AUTH, { kind: 'customer', sessionOnly: false, scope } satisfies RouteAuth),
+    ApiCookieAuth(SESSION_COOKIE_SCHEME),
+    ApiBearerAuth(BEARER_SCHEME),
+  );
+
+/** Either customer scheme, no particular scope. */
+export const Authenticated = () =>
+  applyDecorators(
+    SetMetadata(ROUTE_AUTH, DEFAULT_ROUTE_AUTH),
+    ApiCookieAuth(SESSION_COOKIE_SCHEME),
+    ApiBearerAuth(BEARER_SCHEME),
+  );
+
+/** Operator surface: ADMIN_API_TOKEN only, never a session or a customer key. */
+export const AdminOnly = () =>
+  applyDecorators(SetMetadata(ROUTE_AUTH, { kind: 'admin' } satisfies RouteAuth), ApiBearerAuth(ADMIN_SCHEME));

@@ -1,0 +1,51 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import type { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { DEFAULT_ROUTE_AUTH, ROUTE_AUTH, type RouteAuth } from './route-auth';
+
+export interface RouteEntry {
+  method: string;
+  path: string;
+  auth: string;
+}
+
+export function describeAuth(auth: RouteAuth): string {
+  switch (auth.kind) {
+    case 'public':
+      return 'public';
+    case 'admin':
+      return 'admin token';
+    case 'customer':
+      return [auth.sessionOnly ? 'session' : 'session|api_key', auth.scope ? `scope ${auth.scope}` : null]
+        .filter(Boolean)
+        .join(', ');
+  }
+}
+
+function joinPath(...parts: string[]): string {
+  return '/' + parts.map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/');
+}
+
+/** Every HTTP route of the app with the authentication it requires, sorted (for the snapshot test). */
+export function listRoutes(discovery: DiscoveryService, scanner: MetadataScanner, reflector: Reflector, globalPrefix = ''): RouteEntry[] {
+  const routes: RouteEntry[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const { instance, metatype } = wrapper;
+    if (!instance || !metatype) continue;
+    const controllerPaths = [].concat(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');
+    const prototype = Object.getPrototypeOf(instance);
+    for (const name of scanner.getAllMethodNames(prototype)) {
+      const handler = prototype[name];
+      const methodPath = Reflect.getMetadata(PATH_METADATA, handler);
+      if (methodPath === undefined) continue;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+      const auth = reflector.getAllAndOverride<RouteAuth | undefined>(ROUTE_AUTH, [handler, metatype]) ?? DEFAULT_ROUTE_AUTH;
+      for (const base of controllerPaths) {
+        for (const sub of [].concat(methodPath)) {
+          routes.push({ method, path: joinPath(globalPrefix, base, sub), auth: describeAuth(auth) });
+        }
+      }
+    }
+  }
+  return routes.sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
+}

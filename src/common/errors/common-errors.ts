@@ -1,0 +1,23 @@
+import { apiError } from './api-error';
+
+/** Error codes shared by every module; feature modules name theirs in their own *-errors.ts. */
+export const CommonErrors = {
+  notFound: (what = 'resource') => apiError(404, 'resource_missing', `No such ${what}.`),
+  routeNotFound: () => apiError(404, 'route_not_found', 'No such endpoint.'),
+  unauthenticated: () =>
+    apiError(401, 'authentication_required', 'Authentication required: a didhub_sid session cookie or a Bearer API key.'),
+  forbidden: (message = 'You do not have permission to do this.') => apiError(403, 'forbidden', message),
+  httpsRequired: () => apiError(403, 'https_required', 'This API is only served over HTTPS.'),
+  invalidParam: (param: string, message: string) =>
+    apiError(400, 'parameter_invalid', message, { param }),
+  invalidCursor: () => apiError(400, 'parameter_invalid', 'cursor is not a valid cursor for this list.', { param: 'cursor' }),
+  malformedJson: () => apiError(400, 'malformed_json', 'The request body is not valid JSON.'),
+  bodyTooLarge: (limit: number) =>
+    apiError(413, 'request_too_large', `The request body exceeds the limit of ${limit} bytes.`),
+  unsupportedMediaType: () =>
+    apiError(415, 'unsupported_media_type', 'Send the request body as application/json.'),
+  conflict: (message = 'A resource with these values already exists.', param?: string) =>
+    apiError(409, 'resource_conflict', message, { param }),
+  internal: () => apiError(500, 'internal_error', 'An internal error occurred. Quote the request id when contacting support.'),
+  serviceUnavailable: () => apiError(503, 'service_unavailable', 'The service is not ready.'),
+};

@@ -1,0 +1,28 @@
+import { apiError, type ApiError } from './api-error';
+import { CommonErrors } from './common-errors';
+
+interface PrismaLikeError {
+  code?: unknown;
+  name?: unknown;
+  meta?: { target?: unknown; modelName?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: unknown } } } };
+}
+
+function uniqueFields(meta: PrismaLikeError['meta']): string | undefined {
+  const target = meta?.target ?? meta?.driverAdapterError?.cause?.constraint?.fields;
+  if (Array.isArray(target)) return target.map(String).join(',');
+  return typeof target === 'string' ? target : undefined;
+}
+
+/** Maps Prisma's known request errors to the wire format; anything else stays unknown (500). */
+export function fromPrismaError(error: unknown): ApiError | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { code, name, meta } = error as PrismaLikeError;
+  if (name !== 'PrismaClientKnownRequestError') return null;
+  if (code === 'P2002') {
+    return apiError(409, 'resource_conflict', 'A resource with these values already exists.', {
+      param: uniqueFields(meta),
+    });
+  }
+  if (code === 'P2025') return CommonErrors.notFound();
+  return null;
+}

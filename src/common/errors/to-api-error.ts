@@ -1,0 +1,33 @@
+import { HttpException } from '@nestjs/common';
+import { ApiError, apiError } from './api-error';
+import { CommonErrors } from './common-errors';
+import { fromPrismaError } from './prisma-errors';
+
+interface BodyParserError {
+  type?: unknown;
+  status?: unknown;
+  limit?: unknown;
+}
+
+/** Classifies anything thrown into an ApiError; returns `known: false` for errors to log as bugs. */
+export function toApiError(error: unknown, bodyLimit: number): { error: ApiError; known: boolean } {
+  if (error instanceof ApiError) return { error, known: true };
+  const prisma = fromPrismaError(error);
+  if (prisma) return { error: prisma, known: true };
+
+  const parserType = (error as BodyParserError | null)?.type;
+  if (parserType === 'entity.parse.failed') return { error: CommonErrors.malformedJson(), known: true };
+  if (parserType === 'entity.too.large') return { error: CommonErrors.bodyTooLarge(bodyLimit), known: true };
+  if (parserType === 'encoding.unsupported' || parserType === 'charset.unsupported') {
+    return { error: CommonErrors.unsupportedMediaType(), known: true };
+  }
+
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    if (status === 404) return { error: CommonErrors.routeNotFound(), known: true };
+    if (status < 500) {
+      return { error: apiError(status, 'invalid_request', error.message), known: true };
+    }
+  }
+  return { error: CommonErrors.internal(), known: false };
+}

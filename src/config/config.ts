@@ -1,0 +1,177 @@
+import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { ConfigError } from './config-error';
+import type { AppConfig, EncryptionKey, NodeEnv } from './config.types';
+import { loadOrCreateDevSecrets } from './dev-secrets';
+
+export type Env = Record<string, string | undefined>;
+
+const DEFAULT_DASHBOARD_ORIGINS = ['https://dashboard.didhub.io', 'https://dash.didhub.io'];
+
+function str(env: Env, name: string): string | null {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? null : value.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = str(env, name);
+  if (raw === null) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}`);
+  return value;
+}
+
+function parseNodeEnv(env: Env): NodeEnv {
+  const raw = str(env, 'NODE_ENV') ?? 'development';
+  if (raw !== 'development' && raw !== 'production' && raw !== 'test') {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got "${raw}"`);
+  }
+  return raw;
+}
+
+export function parseEncryptionKeys(raw: string, name = 'ENCRYPTION_KEYS'): EncryptionKey[] {
+  const keys = raw.split(',').map((entry, index) => {
+    const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=_-]+)$/.exec(entry.trim());
+    if (!match) throw new ConfigError(`${name} entry ${index + 1} must look like kid:base64key`);
+    const key = Buffer.from(match[2], 'base64');
+    if (key.length !== 32) throw new ConfigError(`${name} key "${match[1]}" must decode to 32 bytes`);
+    return { kid: match[1], key };
+  });
+  if (new Set(keys.map((k) => k.kid)).size !== keys.length) {
+    throw new ConfigError(`${name} has a duplicate key id`);
+  }
+  return keys;
+}
+
+function parseTrustProxy(raw: string | null): string[] | null {
+  if (raw === null) return null;
+  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    if (!family || (bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > maxBits))) {
+      throw new ConfigError(`TRUST_PROXY entry "${entry}" is not an IP address or CIDR`);
+    }
+  }
+  return entries.length ? entries : null;
+}
+
+function parseOrigins(raw: string | null): string[] {
+  if (raw === null) return DEFAULT_DASHBOARD_ORIGINS;
+  return raw.split(',').map((origin) => {
+    const trimmed = origin.trim();
+    let url: URL;
+    try {
+      url = new URL(trimmed);
+    } catch {
+      throw new ConfigError(`DASHBOARD_ORIGINS entry "${trimmed}" is not a URL`);
+    }
+    if (url.origin !== trimmed) {
+      throw new ConfigError(`DASHBOARD_ORIGINS entry "${trimmed}" must be a bare origin like https://host`);
+    }
+    return trimmed;
+  });
+}
+
+function checkUrl(raw: string | null, name: string, protocols: string[]): string | null {
+  if (raw === null) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(url.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}`);
+  }
+  return raw;
+}
+
+/**
+ * Reads and validates the environment once at boot. Production refuses to start without its
+ * secrets; development generates missing ones into DATA_DIR.
+ */
+export function loadConfig(env: Env): AppConfig {
+  const nodeEnv = parseNodeEnv(env);
+  const dataDir = resolve(str(env, 'DATA_DIR') ?? './data');
+  const tlsCertFile = str(env, 'TLS_CERT_FILE');
+  const tlsKeyFile = str(env, 'TLS_KEY_FILE');
+  const trustProxy = parseTrustProxy(str(env, 'TRUST_PROXY'));
+
+  if ((tlsCertFile === null) !== (tlsKeyFile === null)) {
+    throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+  for (const [name, file] of [['TLS_CERT_FILE', tlsCertFile], ['TLS_KEY_FILE', tlsKeyFile]] as const) {
+    if (file !== null && !existsSync(file)) throw new ConfigError(`${name} points to a missing file`);
+  }
+
+  let sessionSecret = str(env, 'SESSION_SECRET');
+  let apiKeyPepper = str(env, 'API_KEY_PEPPER');
+  let encryptionKeys = str(env, 'ENCRYPTION_KEYS');
+
+  if (nodeEnv === 'production') {
+    const missing = [
+      ['SESSION_SECRET', sessionSecret],
+      ['API_KEY_PEPPER', apiKeyPepper],
+      ['ENCRYPTION_KEYS', encryptionKeys],
+    ].filter(([, value]) => value === null).map(([name]) => name);
+    if (tlsCertFile === null && trustProxy === null) missing.push('TLS_CERT_FILE/TLS_KEY_FILE (or TRUST_PROXY)');
+    if (missing.length) {
+      throw new ConfigError(`production requires ${missing.join(', ')}`);
+    }
+  } else if (sessionSecret === null || apiKeyPepper === null || encryptionKeys === null) {
+    const dev = loadOrCreateDevSecrets(dataDir);
+    sessionSecret ??= dev.sessionSecret;
+    apiKeyPepper ??= dev.apiKeyPepper;
+    encryptionKeys ??= dev.encryptionKeys;
+  }
+
+  const sessionSecrets = sessionSecret!.split(',').map((s) => s.trim()).filter(Boolean);
+  if (sessionSecrets.some((s) => s.length < 32)) {
+    throw new ConfigError('SESSION_SECRET entries must be at least 32 characters');
+  }
+  if (apiKeyPepper!.length < 32) throw new ConfigError('API_KEY_PEPPER must be at least 32 characters');
+
+  const adminApiToken = str(env, 'ADMIN_API_TOKEN');
+  if (adminApiToken !== null && adminApiToken.length < 32) {
+    throw new ConfigError('ADMIN_API_TOKEN must be at least 32 characters');
+  }
+
+  return {
+    nodeEnv,
+    port: int(env, 'PORT', 3443, 0, 65535),
+    host: str(env, 'HOST') ?? '0.0.0.0',
+    dataDir,
+    databaseUrl: checkUrl(str(env, 'DATABASE_URL'), 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: checkUrl(str(env, 'REDIS_URL'), 'REDIS_URL', ['redis:', 'rediss:']),
+    tlsCertFile,
+    tlsKeyFile,
+    trustProxy,
+    sessionSecrets,
+    apiKeyPepper: apiKeyPepper!,
+    encryptionKeys: parseEncryptionKeys(encryptionKeys!),
+    sessionIdleTimeoutSeconds: int(env, 'SESSION_IDLE_TIMEOUT', 43200, 1, 31536000),
+    sessionMaxAgeSeconds: int(env, 'SESSION_MAX_AGE', 2592000, 1, 31536000),
+    rateLimit: {
+      readPerMinute: int(env, 'RATE_LIMIT_READ_PER_MINUTE', 600, 1, 1000000),
+      writePerMinute: int(env, 'RATE_LIMIT_WRITE_PER_MINUTE', 120, 1, 1000000),
+      anonPerMinute: int(env, 'RATE_LIMIT_ANON_PER_MINUTE', 120, 1, 1000000),
+      authPerMinute: int(env, 'RATE_LIMIT_AUTH_PER_MINUTE', 20, 1, 1000000),
+    },
+    adminApiToken,
+    smtpUrl: checkUrl(str(env, 'SMTP_URL'), 'SMTP_URL', ['smtp:', 'smtps:']),
+    mailDir: resolve(str(env, 'MAIL_DIR') ?? resolve(dataDir, 'mail')),
+    mailFrom: str(env, 'MAIL_FROM') ?? 'DIDHub <no-reply@didhub.io>',
+    dashboardOrigins: parseOrigins(str(env, 'DASHBOARD_ORIGINS')),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
+    logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+  };
+}
+
+/** The process environment; the only place that reads it. */
+export function loadConfigFromProcess(): AppConfig {
+  return loadConfig(process.env);
+}

@@ -1,0 +1,29 @@
+import { Controller, Get, HttpCode } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '../common/auth/route-auth';
+import { CommonErrors } from '../common/errors/common-errors';
+import { HealthRepository } from './health.repository';
+
+@ApiTags('health')
+@Controller('health')
+@Public()
+export class HealthController {
+  constructor(private readonly health: HealthRepository) {}
+
+  @Get()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Liveness: the process is up. No authentication, not rate limited.' })
+  @ApiOkResponse({ schema: { example: { status: 'ok' } } })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database answers. No authentication, not rate limited.' })
+  @ApiOkResponse({ schema: { example: { status: 'ready', database: 'ok' } } })
+  @ApiServiceUnavailableResponse({ description: 'The database is unreachable.' })
+  async ready(): Promise<{ status: 'ready'; database: 'ok' }> {
+    if (!(await this.health.ping())) throw CommonErrors.serviceUnavailable();
+    return { status: 'ready', database: 'ok' };
+  }
+}

@@ -1,0 +1,160 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type {
+  SqlDriverAdapter,
+  SqlDriverAdapterFactory,
+  SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
+import { Pool } from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { AppConfig } from '../config/config.types';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+
+/**
+ * One opened database, shared by the PrismaClient and the migration runner. PGlite allows a
+ * single instance per data directory per process, so everything goes through this handle.
+ */
+export interface DatabaseHandle {
+  readonly kind: DatabaseKind;
+  /** Adapter factory for `new PrismaClient({ adapter })`. */
+  clientAdapter(): SqlDriverAdapterFactory;
+  /**
+   * Lends the schema engine an adapter factory (atomic scripts, no shadow database) for the
+   * duration of `fn`, then releases whatever connections it used.
+   */
+  withMigrationAdapter<T>(fn: (factory: SqlMigrationAwareDriverAdapterFactory) => Promise<T>): Promise<T>;
+  /** Plain SQL outside Prisma (advisory locks, tests). */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Runs `fn` while holding a PostgreSQL session advisory lock on a dedicated connection.
+   * On PGlite (one connection, one process) an in-process queue gives the same exclusion.
+   */
+  withAdvisoryLock<T>(key: bigint, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type PostgresHandle = DatabaseHandle & { readonly kind: 'postgres'; readonly pool: Pool };
+export type PgliteHandle = DatabaseHandle & { readonly kind: 'pglite'; readonly db: PGlite };
+
+/** PostgreSQL when DATABASE_URL is set, otherwise embedded PGlite under `<dataDir>/pglite`. */
+export async function openDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<DatabaseHandle> {
+  if (config.databaseUrl !== null) return openPostgres(config.databaseUrl);
+  return openPglite(join(config.dataDir, 'pglite'));
+}
+
+/** adapter-pg is typed against a newer @types/pg than the project's; the runtime `pg` is the same. */
+type AdapterPool = ConstructorParameters<typeof PrismaPg>[0];
+
+export function openPostgres(connectionString: string): PostgresHandle {
+  const pool = new Pool({ connectionString });
+  // An idle client dropped by the server must not crash the process; pg reconnects on next use.
+  pool.on('error', () => undefined);
+  let closed: Promise<void> | null = null;
+
+  return {
+    kind: 'postgres',
+    pool,
+    clientAdapter: () => new PrismaPg(pool as unknown as AdapterPool),
+    withMigrationAdapter: async (fn) => {
+      // The engine takes pg_advisory_lock(72707369) on whichever connection it is given and
+      // never unlocks it; on the shared pool an idle client would hold it for the life of the
+      // process and stall every other instance's start-up. A private one-connection pool,
+      // ended afterwards, releases it.
+      const migrationPool = new Pool({ connectionString, max: 1 });
+      migrationPool.on('error', () => undefined);
+      try {
+        return await fn(
+          withAtomicScripts(new PrismaPg(migrationPool as unknown as AdapterPool), async (sql) => {
+            // One simple-protocol query with many statements runs as one implicit transaction,
+            // unlike adapter-pg's executeScript, which splits on ';' and runs them one by one.
+            await migrationPool.query(sql);
+          }),
+        );
+      } finally {
+        await migrationPool.end();
+      }
+    },
+    query: async <T>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T[],
+    withAdvisoryLock: async (key, fn) => {
+      const client = await pool.connect();
+      let unlocked = false;
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [key.toString()]);
+        try {
+          return await fn();
+        } finally {
+          unlocked = await client.query('SELECT pg_advisory_unlock($1)', [key.toString()]).then(() => true, () => false);
+        }
+      } finally {
+        // A connection we could not unlock is destroyed, which releases the lock with it.
+        client.release(!unlocked);
+      }
+    },
+    close: () => (closed ??= pool.end()),
+  };
+}
+
+/** Opens (creating if needed) a PGlite database in `dataDir`, or in memory when omitted. */
+export async function openPglite(dataDir?: string): Promise<PgliteHandle> {
+  // PGlite neither creates parent folders nor reports that failure through its promise.
+  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  return pgliteHandle(db);
+}
+
+/** Wraps an already opened PGlite (e.g. one loaded from a snapshot); `close()` closes it. */
+export function pgliteHandle(db: PGlite): PgliteHandle {
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed: Promise<void> | null = null;
+
+  return {
+    kind: 'pglite',
+    db,
+    clientAdapter: () => new PrismaPGlite(db),
+    // pglite-prisma-adapter 0.7.2 does not await exec: a failing migration would be recorded
+    // as applied. exec of a multi-statement string is one implicit transaction.
+    withMigrationAdapter: (fn) => fn(withAtomicScripts(new PrismaPGlite(db), (sql) => db.exec(sql).then(() => undefined))),
+    query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
+    withAdvisoryLock: <T>(_key: bigint, fn: () => Promise<T>) => {
+      const run = queue.then(fn, fn);
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    close: () => (closed ??= db.closed ? Promise.resolve() : db.close()),
+  };
+}
+
+type ScriptRunner = (sql: string) => Promise<void>;
+
+/**
+ * Replaces the adapter's executeScript with one atomic multi-statement call, and refuses
+ * shadow databases: the wasm engine has none and would otherwise create or replay into one.
+ */
+function withAtomicScripts(
+  factory: SqlMigrationAwareDriverAdapterFactory,
+  runScript: ScriptRunner,
+): SqlMigrationAwareDriverAdapterFactory {
+  const patch = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
+    const onError = (adapter as unknown as { onError?: (error: unknown) => never }).onError;
+    adapter.executeScript = async (script) => {
+      try {
+        await runScript(script);
+      } catch (error) {
+        // The adapter's own error mapping gives the engine a DriverAdapterError it can report.
+        if (onError) onError.call(adapter, error);
+        throw error;
+      }
+    };
+    return adapter;
+  };
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => patch(await factory.connect()),
+    connectToShadowDb: () =>
+      Promise.reject(new Error('shadow databases are not used; diff against a scratch PGlite instead')),
+  };
+}

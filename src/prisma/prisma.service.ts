@@ -1,0 +1,18 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { PrismaClient } from '../generated/prisma/client';
+import type { DatabaseHandle } from './database';
+
+export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
+
+/** The Prisma client over the one opened database; closing the app closes the pool or PGlite. */
+@Injectable()
+export class PrismaService extends PrismaClient implements OnModuleDestroy {
+  constructor(@Inject(DATABASE_HANDLE) readonly database: DatabaseHandle) {
+    super({ adapter: database.clientAdapter() });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.$disconnect();
+    await this.database.close();
+  }
+}

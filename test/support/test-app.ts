@@ -1,0 +1,83 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory';
+import { loadConfig, type Env } from '../../src/config/config';
+import type { AppConfig } from '../../src/config/config.types';
+import type { DatabaseHandle } from '../../src/prisma/database';
+import { openFromSnapshot } from '../../src/prisma/pglite-snapshot';
+import { PrismaService } from '../../src/prisma/prisma.service';
+
+export const TEST_ORIGIN = 'https://dashboard.didhub.io';
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  url: string;
+  prisma: PrismaService;
+  /** A supertest client for this app's HTTPS listener (self-signed certificate accepted). */
+  http(): TestClient;
+  close(): Promise<void>;
+}
+
+export type TestClient = ReturnType<typeof request.agent>;
+
+/** The database kind this run uses: PostgreSQL when global-setup made one, else PGlite. */
+export const usingPostgres = (): boolean => Boolean(process.env.DIDHUB_TEST_DATABASE);
+
+export function testEnv(dataDir: string, env: Env = {}): Env {
+  return {
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    SESSION_SECRET: 'test-session-secret-0123456789abcdef0123456789',
+    API_KEY_PEPPER: 'test-api-key-pepper-0123456789abcdef0123456789',
+    ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 7).toString('base64')}`,
+    ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
+    DATABASE_URL: process.env.DATABASE_URL,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  };
+}
+
+export interface StartOptions {
+  env?: Env;
+  /** Share another app's embedded database (two instances on one database). */
+  database?: DatabaseHandle;
+}
+
+/**
+ * Boots the real application over HTTPS on an ephemeral port against this run's database:
+ * a fresh PGlite per call (loaded from the migrated snapshot), or the run's PostgreSQL database.
+ */
+export async function startTestApp(options: StartOptions = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'didhub-app-'));
+  const config = loadConfig(testEnv(dataDir, options.env));
+  let database = options.database;
+  if (!database && !config.databaseUrl) {
+    const snapshot = process.env.DIDHUB_TEST_SNAPSHOT;
+    if (!snapshot) throw new Error('test/global-setup.ts did not prepare a database snapshot');
+    database = await openFromSnapshot(snapshot);
+  }
+  const { app } = await createApp(config, database);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const scheme = config.trustProxy && !config.tlsCertFile ? 'http' : 'https';
+  const url = `${scheme}://127.0.0.1:${port}`;
+  return {
+    app,
+    config,
+    url,
+    prisma: app.get(PrismaService),
+    http: () => request.agent(url).disableTLSCerts(),
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
