@@ -3,10 +3,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
+import { ConfigModule } from '../src/config/config.module';
+import type { AppConfig } from '../src/config/config.types';
 import { type DatabaseHandle, openPglite, openPostgres } from '../src/prisma/database';
 import { applyMigrations, createMigration, migrationStatus } from '../src/prisma/migration-runner';
 import { createMigratedSnapshot, openFromSnapshot } from '../src/prisma/pglite-snapshot';
+import { PrismaModule } from '../src/prisma/prisma.module';
 import { PrismaService } from '../src/prisma/prisma.service';
 
 /** Set by the run to a throwaway PostgreSQL database; without it everything runs on PGlite. */
@@ -160,6 +164,29 @@ describe(`migrations on ${engine}`, () => {
     const rows = await prisma.$queryRawUnsafe<{ name: string }[]>('SELECT name FROM accounts');
     expect(rows).toEqual([{ name: 'Acme' }]);
     await prisma.onModuleDestroy();
+  });
+});
+
+describe('PrismaModule start-up', () => {
+  const config = { databaseUrl: null, dataDir: '/nonexistent' } as AppConfig;
+
+  it('migrates before PrismaService exists, and refuses to start when a migration fails', async () => {
+    const good = await writeMigrations(join(workDir, 'module-good'), MIGRATIONS);
+    const handle = await (await freshDatabase()).open();
+    const app = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(config), PrismaModule.forRoot({ handle, migrationsDir: good })],
+    }).compile();
+    const prisma = app.get(PrismaService);
+    expect(await prisma.$queryRawUnsafe('SELECT id FROM accounts')).toEqual([]);
+    await app.close();
+
+    const bad = await writeMigrations(join(workDir, 'module-bad'), { ...MIGRATIONS, [BROKEN]: BROKEN_SQL });
+    const second = await (await freshDatabase()).open();
+    await expect(
+      Test.createTestingModule({
+        imports: [ConfigModule.forRoot(config), PrismaModule.forRoot({ handle: second, migrationsDir: bad })],
+      }).compile(),
+    ).rejects.toThrow(/failed and was rolled back/);
   });
 });
 

@@ -7,12 +7,12 @@ export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
 /** The Prisma client over the one opened database; closing the app closes the pool or PGlite. */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
-  constructor(@Inject(DATABASE_HANDLE) readonly database: DatabaseHandle) {
-    super({ adapter: database.clientAdapter() });
+  constructor(@Inject(DATABASE_HANDLE) private readonly databaseHandle: DatabaseHandle) {
+    super({ adapter: databaseHandle.clientAdapter() });
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.$disconnect();
-    await this.database.close();
+    await this.databaseHandle.close();
   }
 }

@@ -34,7 +34,6 @@ function loadWasm(): Promise<void> {
     bindings.__wbg_set_wasm(exports);
     exports.__wbindgen_start();
   })();
-  loaded.catch(() => (loaded = null));
   return loaded;
 }
 

@@ -1,0 +1,37 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestApp } from './test-app';
+
+export interface StoredMail {
+  to: string;
+  subject: string;
+  raw: string;
+}
+
+/** Mails the app wrote to MAIL_DIR (the no-SMTP default), oldest first. */
+export function readMailbox(t: TestApp): StoredMail[] {
+  const dir = t.config.mailDir;
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .sort()
+    .map((f) => {
+      const raw = readFileSync(join(dir, f), 'utf8');
+      const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(raw)?.[1]?.trim() ?? '';
+      return { to: header('To'), subject: header('Subject'), raw: raw.replace(/=\r?\n/g, '') };
+    });
+}
+
+export function mailsTo(t: TestApp, address: string): StoredMail[] {
+  return readMailbox(t).filter((m) => m.to.toLowerCase().includes(address.toLowerCase()));
+}
+
+/** The `token=<value>` from the newest mail to `address` (optionally with a subject containing `subject`). */
+export function latestToken(t: TestApp, address: string, subject?: string): string {
+  const mails = mailsTo(t, address).filter((m) => !subject || m.subject.includes(subject));
+  const mail = mails[mails.length - 1];
+  if (!mail) throw new Error(`no mail to ${address}${subject ? ` about "${subject}"` : ''}`);
+  const match = /token=([A-Za-z0-9_.%-]+)/.exec(mail.raw);
+  if (!match) throw new Error('mail has no token');
+  return decodeURIComponent(match[1]);
+}
