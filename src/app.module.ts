@@ -6,7 +6,6 @@ import { AuthGuard } from './common/auth/auth.guard';
 import { CommonModule } from './common/common.module';
 import { EncryptionModule } from './common/crypto/encryption.module';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
-import { APP_LOGGER } from './common/logging/logger';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.types';
 import { HealthModule } from './health/health.module';
@@ -25,7 +24,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
+        ConfigModule.forRoot(config, logger),
         PrismaModule.forRoot({ handle: database }),
         CommonModule,
         EncryptionModule,
@@ -35,11 +34,9 @@ export class AppModule {
         WellKnownModule,
       ],
       providers: [
-        { provide: APP_LOGGER, useValue: logger },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
-      exports: [APP_LOGGER],
     };
   }
 }

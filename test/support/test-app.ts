@@ -64,7 +64,13 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     if (!snapshot) throw new Error('test/global-setup.ts did not prepare a database snapshot');
     database = await openFromSnapshot(snapshot);
   }
-  const { app } = await createApp(config, database);
+  let app: NestExpressApplication;
+  try {
+    ({ app } = await createApp(config, database));
+  } catch (error) {
+    await database?.close();
+    throw error;
+  }
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const scheme = config.trustProxy && !config.tlsCertFile ? 'http' : 'https';
