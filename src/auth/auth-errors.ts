@@ -10,4 +10,18 @@ export const AuthErrors = {
     apiError(403, 'csrf_origin_mismatch', 'Cookie-authenticated changes must come from an allowed dashboard origin.'),
   missingScope: (scope: string) =>
     apiError(403, 'insufficient_permissions', `This request needs the ${scope} permission.`),
+  invalidCredentials: () => apiError(401, 'invalid_credentials', 'The email address or password is incorrect.'),
+  emailNotVerified: () =>
+    apiError(403, 'email_not_verified', 'Verify your email address first: follow the link in the mail we sent you.'),
+  accountClosed: () => apiError(403, 'account_closed', 'This account is closed.'),
+  noAccount: () => apiError(403, 'no_account', 'This user is not a member of any account.'),
+  tooManyFailedLogins: (retryAfterSeconds: number) =>
+    apiError(429, 'too_many_failed_logins', 'Too many failed sign-in attempts. Try again later.', {
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+    }),
+  tokenInvalid: () =>
+    apiError(400, 'token_invalid', 'This link is invalid, already used or expired. Request a new one.', { param: 'token' }),
+  currentPasswordIncorrect: () =>
+    apiError(400, 'current_password_incorrect', 'current_password is not your current password.', { param: 'current_password' }),
+  weakPassword: (param: string, reason: string) => apiError(400, 'password_too_weak', `${param} ${reason}`, { param }),
 };

@@ -167,6 +167,7 @@ export function loadConfig(env: Env): AppConfig {
     mailFrom: str(env, 'MAIL_FROM') ?? 'DIDHub <no-reply@didhub.io>',
     dashboardOrigins: parseOrigins(str(env, 'DASHBOARD_ORIGINS')),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
+    bcryptCost: int(env, 'BCRYPT_COST', 12, 4, 15),
     logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
   };
 }

@@ -38,5 +38,7 @@ export interface AppConfig {
   mailFrom: string;
   dashboardOrigins: string[];
   bodyLimitBytes: number;
+  /** bcrypt work factor for passwords (12 by default; tests lower it to stay fast). */
+  bcryptCost: number;
   logLevel: string;
 }
