@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { CDR_INGEST_PATH, cdrIngestBodyParser } from './cdr/cdr-ingest-body.middleware';
 import { expressErrorHandler } from './common/http/express-error.handler';
 import { httpsOnlyBehindProxy } from './common/http/https-only.middleware';
 import { noStore } from './common/http/no-store.middleware';
@@ -69,6 +70,7 @@ export async function createApp(config: AppConfig, database?: DatabaseHandle): P
     allowedHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
   });
+  app.use(CDR_INGEST_PATH, cdrIngestBodyParser(config));
   app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
   app.use(expressErrorHandler(config.bodyLimitBytes, logger));
 

@@ -1,7 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
+import { AccountsModule } from './accounts/accounts.module';
+import { AdminModule } from './admin/admin.module';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuthCoreModule } from './auth/auth-core.module';
+import { AuthModule } from './auth/auth.module';
+import { CdrModule } from './cdr/cdr.module';
 import { AuthGuard } from './common/auth/auth.guard';
 import { CommonModule } from './common/common.module';
 import { EncryptionModule } from './common/crypto/encryption.module';
@@ -9,14 +14,22 @@ import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.types';
 import { HealthModule } from './health/health.module';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { LoginHistoryModule } from './login-history/login-history.module';
 import { MailModule } from './mail/mail.module';
+import { MfaModule } from './mfa/mfa.module';
+import { OAuthModule } from './oauth/oauth.module';
 import type { DatabaseHandle } from './prisma/database';
 import { PrismaModule } from './prisma/prisma.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { RateLimitGuard } from './throttling/rate-limit.guard';
+import { ThrottlingModule } from './throttling/throttling.module';
 import { WellKnownModule } from './well-known/well-known.module';
 
 /**
  * Request path: https-only check (TRUST_PROXY mode) → request id → AuthGuard (authenticate,
- * origin check, authorise) → controller; errors leave through ApiExceptionFilter.
+ * origin check, authorise) → RateLimitGuard (per-account/per-IP budget) → IdempotencyInterceptor →
+ * validation → controller; errors leave through ApiExceptionFilter.
  */
 @Module({})
 export class AppModule {
@@ -30,11 +43,24 @@ export class AppModule {
         EncryptionModule,
         MailModule,
         AuthCoreModule,
+        AuthModule,
+        MfaModule,
+        OAuthModule,
+        LoginHistoryModule,
+        SessionsModule,
+        AccountsModule,
+        ApiKeysModule,
+        AdminModule,
         HealthModule,
         WellKnownModule,
+        CdrModule,
+        ThrottlingModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
+        // After AuthGuard (Nest runs global guards in registration order): budgets are per account.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
     };

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ADMIN_SCHEME, BEARER_SCHEME, SESSION_COOKIE_SCHEME } from './common/auth/route-auth';
+import { addIdempotencyKeyParameter, IDEMPOTENCY_AND_RATE_LIMIT_DOCS } from './idempotency/idempotency-openapi';
 
 const DESCRIPTION = `
 DIDHub API. All traffic is HTTPS only.
@@ -20,14 +21,14 @@ opaque \`cursor\`. A cursor belongs to the list that issued it; an altered curso
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('DIDHub API')
-    .setDescription(DESCRIPTION)
+    .setDescription(`${DESCRIPTION}\n\n${IDEMPOTENCY_AND_RATE_LIMIT_DOCS}`)
     .setVersion('1')
     .addServer('https://api.didhub.io')
     .addCookieAuth(SESSION_COOKIE_SCHEME, { type: 'apiKey', in: 'cookie', name: 'didhub_sid' }, SESSION_COOKIE_SCHEME)
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key didhub_live_…' }, BEARER_SCHEME)
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Operator ADMIN_API_TOKEN' }, ADMIN_SCHEME)
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return addIdempotencyKeyParameter(SwaggerModule.createDocument(app, config));
 }
 
 export function mountOpenApi(app: INestApplication): void {

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ApiKeyAuthRepository } from '../api-keys/api-key-auth.repository';
 import { ApiKeyVerifier } from '../api-keys/api-key-verifier';
+import { ApiKeyStrategy } from '../api-keys/api-key.strategy';
 import { Authenticator } from '../common/auth/authenticator';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
@@ -14,6 +15,7 @@ import { RequestAuthenticator } from './request-authenticator';
     SessionsService,
     ApiKeyAuthRepository,
     ApiKeyVerifier,
+    ApiKeyStrategy,
     { provide: Authenticator, useClass: RequestAuthenticator },
   ],
   exports: [SessionsService, SessionsRepository, ApiKeyVerifier, Authenticator],

@@ -1,13 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
-import { ApiKeyVerifier } from '../api-keys/api-key-verifier';
+import type { Request, Response } from 'express';
+import { Passport } from 'passport';
+import { API_KEY_STRATEGY, ApiKeyStrategy, bearerCredentials } from '../api-keys/api-key.strategy';
 import { Authenticator } from '../common/auth/authenticator';
-import type { Principal } from '../common/auth/principal';
+import type { ApiKeyPrincipal, CustomerPrincipal, Principal } from '../common/auth/principal';
 import type { RouteAuth } from '../common/auth/route-auth';
 import { hasScope } from '../common/auth/scopes';
 import { CommonErrors } from '../common/errors/common-errors';
-import { clientIp } from '../common/http/client-ip';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { SessionsService } from '../sessions/sessions.service';
@@ -15,15 +15,10 @@ import { AuthErrors } from './auth-errors';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+type CustomerRoute = Extract<RouteAuth, { kind: 'customer' }>;
+
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
-}
-
-/** `Bearer <token>` → token; anything else in an Authorization header → '' (malformed, refused). */
-function bearerToken(header: string | undefined): string | null {
-  if (header === undefined) return null;
-  const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header);
-  return match ? match[1] : '';
 }
 
 function requestOrigin(req: Request): string | null {
@@ -41,29 +36,36 @@ function requestOrigin(req: Request): string | null {
 /**
  * The order of checks is the pipeline's: authenticate (admin token | bearer key | session
  * cookie) → origin check for cookie mutations → session-only → scope.
+ *
+ * A request that carries an Authorization header is a bearer request, whatever else it carries:
+ * it is verified as an API key and never falls back to the cookie, so a broken key is a 401 and
+ * not silently the browser's session.
  */
 @Injectable()
 export class RequestAuthenticator extends Authenticator {
   private readonly adminDigest: Buffer | null;
+  // A private Passport instance rather than the process-wide one: with the global registry, two
+  // app instances in one process (tests, workers) would verify keys through whichever registered last.
+  private readonly passport = new Passport();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: SessionsService,
-    private readonly apiKeys: ApiKeyVerifier,
+    apiKeyStrategy: ApiKeyStrategy,
   ) {
     super();
     this.adminDigest = config.adminApiToken ? digest(config.adminApiToken) : null;
+    this.passport.use(API_KEY_STRATEGY, apiKeyStrategy);
   }
 
   async authenticate(req: Request, route: Exclude<RouteAuth, { kind: 'public' }>): Promise<Principal | null> {
     if (route.kind === 'admin') return this.authenticateAdmin(req);
 
-    const token = bearerToken(req.headers.authorization);
-    if (token !== null) {
-      const principal = await this.apiKeys.verify(token, clientIp(req));
+    if (req.headers.authorization !== undefined) {
+      const principal = await this.authenticateApiKey(req);
       if (!principal) throw AuthErrors.invalidApiKey();
       if (route.sessionOnly) throw AuthErrors.sessionRequired();
-      if (route.scope && !hasScope(principal, route.scope)) throw AuthErrors.missingScope(route.scope);
+      this.authorise(principal, route);
       return principal;
     }
 
@@ -73,14 +75,30 @@ export class RequestAuthenticator extends Authenticator {
       const origin = requestOrigin(req);
       if (!origin || !this.config.dashboardOrigins.includes(origin)) throw AuthErrors.csrfOriginMismatch();
     }
-    if (route.scope && !hasScope(principal, route.scope)) throw AuthErrors.missingScope(route.scope);
+    this.authorise(principal, route);
     return principal;
+  }
+
+  private authorise(principal: CustomerPrincipal, route: CustomerRoute): void {
+    if (route.scope && !hasScope(principal, route.scope)) throw AuthErrors.missingScope(route.scope);
+  }
+
+  /** passport-http-bearer through the 'api-key' strategy; stateless (no session), result via the callback. */
+  private authenticateApiKey(req: Request): Promise<ApiKeyPrincipal | null> {
+    return new Promise((resolve, reject) => {
+      const done = (error: unknown, principal?: ApiKeyPrincipal | false) => {
+        if (error) reject(error instanceof Error ? error : new Error('API key verification failed'));
+        else resolve(principal || null);
+      };
+      const middleware = this.passport.authenticate(API_KEY_STRATEGY, { session: false }, done);
+      middleware(req, req.res as Response, (error?: unknown) => done(error ?? new Error('passport called next()')));
+    });
   }
 
   private authenticateAdmin(req: Request): Principal {
     // The operator surface does not exist when no token is configured.
     if (!this.adminDigest) throw CommonErrors.routeNotFound();
-    const token = bearerToken(req.headers.authorization);
+    const token = bearerCredentials(req.headers.authorization);
     // Compare fixed-length digests so the time taken says nothing about the token.
     if (!token || !timingSafeEqual(digest(token), this.adminDigest)) throw AuthErrors.invalidAdminToken();
     return { kind: 'admin' };

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error';
-import type { AppConfig, EncryptionKey, NodeEnv } from './config.types';
+import type { AppConfig, EncryptionKey, NodeEnv, OAuthProviderConfig } from './config.types';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 
 export type Env = Record<string, string | undefined>;
@@ -90,6 +90,76 @@ function checkUrl(raw: string | null, name: string, protocols: string[]): string
   return raw;
 }
 
+const OAUTH_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+/** OAUTH_PROVIDERS: JSON array of {name, issuer, client_id, client_secret, scopes?}. */
+export function parseOAuthProviders(raw: string | null, name = 'OAUTH_PROVIDERS'): OAuthProviderConfig[] {
+  if (raw === null) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a JSON array`);
+  }
+  if (!Array.isArray(parsed)) throw new ConfigError(`${name} must be a JSON array`);
+  const providers = parsed.map((entry: unknown, index): OAuthProviderConfig => {
+    const at = `${name} entry ${index + 1}`;
+    if (typeof entry !== 'object' || entry === null) throw new ConfigError(`${at} must be an object`);
+    const e = entry as Record<string, unknown>;
+    const text = (key: string): string => {
+      const value = e[key];
+      if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(`${at} needs a non-empty "${key}"`);
+      return value.trim();
+    };
+    const providerName = text('name');
+    if (!OAUTH_NAME.test(providerName)) throw new ConfigError(`${at} "name" must be lower-case letters, digits, - or _`);
+    const issuer = text('issuer');
+    let url: URL;
+    try {
+      url = new URL(issuer);
+    } catch {
+      throw new ConfigError(`${at} "issuer" is not a URL`);
+    }
+    // Plain http only for an issuer on this machine (local development and tests).
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      throw new ConfigError(`${at} "issuer" must use https`);
+    }
+    const scopes = e.scopes === undefined ? ['openid', 'email', 'profile'] : e.scopes;
+    if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && /^[\x21-\x7e]+$/.test(s)) || !scopes.includes('openid')) {
+      throw new ConfigError(`${at} "scopes" must be an array of scope strings including "openid"`);
+    }
+    return { name: providerName, issuer, clientId: text('client_id'), clientSecret: text('client_secret'), scopes };
+  });
+  if (new Set(providers.map((p) => p.name)).size !== providers.length) {
+    throw new ConfigError(`${name} has a duplicate provider name`);
+  }
+  return providers;
+}
+
+function parsePublicApiUrl(raw: string | null): string | null {
+  if (raw === null) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('PUBLIC_API_URL is not a URL');
+  }
+  if (url.protocol !== 'https:' || url.origin !== raw.replace(/\/$/, '')) {
+    throw new ConfigError('PUBLIC_API_URL must be a bare https origin like https://api.didhub.io');
+  }
+  return url.origin;
+}
+
+/** Namespaces the rate-limit counters so several deployments (or test runs) can share one Redis. */
+function redisKeyPrefix(raw: string | null): string {
+  if (raw === null) return 'didhub:rl:';
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(raw)) {
+    throw new ConfigError('RATE_LIMIT_REDIS_PREFIX must be 1-64 characters of letters, digits, ":", "_", "." or "-"');
+  }
+  return raw;
+}
+
 /**
  * Reads and validates the environment once at boot. Production refuses to start without its
  * secrets; development generates missing ones into DATA_DIR.
@@ -160,6 +230,7 @@ export function loadConfig(env: Env): AppConfig {
       writePerMinute: int(env, 'RATE_LIMIT_WRITE_PER_MINUTE', 120, 1, 1000000),
       anonPerMinute: int(env, 'RATE_LIMIT_ANON_PER_MINUTE', 120, 1, 1000000),
       authPerMinute: int(env, 'RATE_LIMIT_AUTH_PER_MINUTE', 20, 1, 1000000),
+      redisKeyPrefix: redisKeyPrefix(str(env, 'RATE_LIMIT_REDIS_PREFIX')),
     },
     adminApiToken,
     smtpUrl: checkUrl(str(env, 'SMTP_URL'), 'SMTP_URL', ['smtp:', 'smtps:']),
@@ -169,6 +240,8 @@ export function loadConfig(env: Env): AppConfig {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
     bcryptCost: int(env, 'BCRYPT_COST', 12, 4, 15),
     logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    oauthProviders: parseOAuthProviders(str(env, 'OAUTH_PROVIDERS')),
+    publicApiUrl: parsePublicApiUrl(str(env, 'PUBLIC_API_URL')),
   };
 }
 

@@ -10,6 +10,17 @@ export interface RateLimitConfig {
   writePerMinute: number;
   anonPerMinute: number;
   authPerMinute: number;
+  /** Prefix of every rate-limit key in Redis (RATE_LIMIT_REDIS_PREFIX). */
+  redisKeyPrefix: string;
+}
+
+/** One OpenID Connect provider (OAUTH_PROVIDERS entry); `name` is the {provider} path segment. */
+export interface OAuthProviderConfig {
+  name: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  scopes: string[];
 }
 
 /** The one validated configuration object. Nothing outside src/config/ reads process.env. */
@@ -41,4 +52,7 @@ export interface AppConfig {
   /** bcrypt work factor for passwords (12 by default; tests lower it to stay fast). */
   bcryptCost: number;
   logLevel: string;
+  oauthProviders: OAuthProviderConfig[];
+  /** Public origin of this API for OAuth redirect URIs; null derives it from the request. */
+  publicApiUrl: string | null;
 }

@@ -2,11 +2,13 @@ import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/route-auth';
 import { CommonErrors } from '../common/errors/common-errors';
+import { NoRateLimit } from '../throttling/rate-limit.decorators';
 import { HealthRepository } from './health.repository';
 
 @ApiTags('health')
 @Controller('health')
 @Public()
+@NoRateLimit()
 export class HealthController {
   constructor(private readonly health: HealthRepository) {}
 

@@ -5,6 +5,10 @@ import { MfaChallengeRepository } from './mfa-challenge.repository';
 
 /** How long a signed-in-with-the-first-factor user has to enter the second one. */
 export const MFA_CHALLENGE_TTL_MS = 5 * 60 * 1000;
+/** Wrong codes a challenge takes before it locks. */
+export const MFA_MAX_ATTEMPTS = 5;
+/** How long a lock holds, for that challenge and any new one of the same user. */
+export const MFA_LOCK_MS = 15 * 60 * 1000;
 
 export type MfaFirstFactor = 'password' | 'oauth' | 'verify_email' | 'password_reset';
 
@@ -20,7 +24,8 @@ export function hashMfaToken(token: string): string {
 
 /**
  * The bridge between a passed first factor and `POST /v1/auth/mfa/verify`: a short-lived,
- * single-use `mfa_token` of which only a sha256 is stored.
+ * single-use `mfa_token` of which only a sha256 is stored. Depends on nothing but its
+ * repository so sign-in flows can issue challenges without pulling in the MFA module.
  */
 @Injectable()
 export class MfaChallengeService {

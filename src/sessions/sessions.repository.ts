@@ -92,4 +92,19 @@ export class SessionsRepository {
   async revoke(id: string, now: Date): Promise<void> {
     await this.prisma.session.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });
   }
+
+  /** Revokes every live session of the user, optionally sparing one; returns how many (dead ones need nothing). */
+  async revokeAllForUser(userId: string, now: Date, exceptSessionId?: string): Promise<number> {
+    const { count } = await this.prisma.session.updateMany({
+      where: {
+        userId,
+        revokedAt: null,
+        idleExpiresAt: { gt: now },
+        absoluteExpiresAt: { gt: now },
+        ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}),
+      },
+      data: { revokedAt: now },
+    });
+    return count;
+  }
 }

@@ -105,6 +105,14 @@ export class SessionsService {
   revoke(sessionId: string): Promise<void> {
     return this.sessions.revoke(sessionId, new Date());
   }
+
+  /**
+   * Ends every session of the user except `keepSessionId` (password change, "sign out
+   * elsewhere"), or all of them when it is omitted (password reset). Returns how many.
+   */
+  revokeAllForUser(userId: string, keepSessionId?: string): Promise<number> {
+    return this.sessions.revokeAllForUser(userId, new Date(), keepSessionId);
+  }
 }
 
 export function userAgentOf(req: Request): string | null {

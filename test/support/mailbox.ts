@@ -18,7 +18,11 @@ export function readMailbox(t: TestApp): StoredMail[] {
     .map((f) => {
       const raw = readFileSync(join(dir, f), 'utf8');
       const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(raw)?.[1]?.trim() ?? '';
-      return { to: header('To'), subject: header('Subject'), raw: raw.replace(/=\r?\n/g, '') };
+      const quotedPrintable = /^Content-Transfer-Encoding: quoted-printable/mi.test(raw);
+      const body = quotedPrintable
+        ? raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+        : raw;
+      return { to: header('To'), subject: header('Subject'), raw: body };
     });
 }
 

@@ -18,7 +18,10 @@ export interface EncryptedField {
  * here, then encrypt through it: `encryption.encryptString(v, encryptionContext(ENCRYPTED_FIELDS.x, row.id))`.
  * Example line: `sipGatewayPassword: { table: 'sip_gateways', idColumn: 'id', column: 'password_enc', kind: 'text', field: 'password' },`
  */
-export const ENCRYPTED_FIELDS = {} as const satisfies Record<string, EncryptedField>;
+export const ENCRYPTED_FIELDS = {
+  userMfaSecret: { table: 'users', idColumn: 'id', column: 'mfa_secret_enc', kind: 'text', field: 'mfa_secret' },
+  userMfaPendingSecret: { table: 'users', idColumn: 'id', column: 'mfa_pending_secret_enc', kind: 'text', field: 'mfa_pending_secret' },
+} as const satisfies Record<string, EncryptedField>;
 
 export const ALL_ENCRYPTED_FIELDS: readonly EncryptedField[] = Object.values(ENCRYPTED_FIELDS);
 

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../src/app.factory';
+import { loadConfig } from '../src/config/config';
+
+/**
+ * The app under test for bench/cdrs.ts, in its own process so its resident memory can be
+ * sampled without the load generator's. Talks to the parent over IPC:
+ * parent → {cmd:'reset-peak'|'peak'|'stop'}, child → {port} once listening, {peakRss, rss} on 'peak'.
+ */
+const SAMPLE_MS = 5;
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'didhub-bench-cdrs-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: process.env.BENCH_APP_DATABASE_URL,
+    API_KEY_PEPPER: process.env.BENCH_API_KEY_PEPPER,
+    SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789',
+    RATE_LIMIT_READ_PER_MINUTE: '1000000',
+    RATE_LIMIT_ANON_PER_MINUTE: '1000000',
+  });
+  const { app } = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, SAMPLE_MS);
+
+  process.on('message', (message: { cmd: string }) => {
+    if (message.cmd === 'reset-peak') {
+      peak = process.memoryUsage.rss();
+      process.send?.({ reset: true });
+    } else if (message.cmd === 'peak') {
+      peak = Math.max(peak, process.memoryUsage.rss());
+      process.send?.({ peakRss: peak, rss: process.memoryUsage.rss() });
+    } else if (message.cmd === 'stop') {
+      clearInterval(sampler);
+      void app.close().finally(() => {
+        rmSync(dataDir, { recursive: true, force: true });
+        process.exit(0);
+      });
+    }
+  });
+  process.send?.({ port: (app.getHttpServer().address() as AddressInfo).port });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

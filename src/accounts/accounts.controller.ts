@@ -1,0 +1,133 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
+import type { CustomerPrincipal, Principal } from '../common/auth/principal';
+import { Authenticated, SessionOnly } from '../common/auth/route-auth';
+import { ListQueryDto, type ListResponse } from '../common/pagination/list';
+import { sessionPrincipal } from './account-roles';
+import { AccountsService } from './accounts.service';
+import { AccountResponseDto, UpdateAccountDto } from './dto/account.dto';
+import { InvitationResponseDto } from './dto/invitation.dto';
+import {
+  AddMemberDto,
+  MemberListResponseDto,
+  MemberResponseDto,
+  UpdateMemberDto,
+} from './dto/member.dto';
+import { MembersService } from './members.service';
+
+const MANAGER_ONLY = 'insufficient_role: only owners and admins; owner_role_required: only owners grant, change or remove the owner role; ' +
+  'csrf_origin_mismatch; session_required (API key).';
+
+@ApiTags('accounts')
+@Controller('account')
+@ApiUnauthorizedResponse({ description: 'authentication_required.' })
+@ApiExtraModels(MemberResponseDto, InvitationResponseDto)
+export class AccountsController {
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly members: MembersService,
+  ) {}
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({ summary: 'The current account', description: "A session's current account (see switch-account), or the API key's account." })
+  @ApiOkResponse({ type: AccountResponseDto })
+  get(@CurrentPrincipal() principal: Principal): Promise<AccountResponseDto> {
+    return this.accounts.current(principal as CustomerPrincipal);
+  }
+
+  @Patch()
+  @SessionOnly()
+  @ApiOperation({ summary: 'Rename the current account (owner or admin)' })
+  @ApiOkResponse({ type: AccountResponseDto })
+  @ApiBadRequestResponse({ description: 'parameter_invalid (param `name`).' })
+  @ApiForbiddenResponse({ description: MANAGER_ONLY })
+  update(@CurrentPrincipal() principal: Principal, @Body() body: UpdateAccountDto): Promise<AccountResponseDto> {
+    return this.accounts.rename(sessionPrincipal(principal), body.name);
+  }
+
+  @Get('members')
+  @SessionOnly()
+  @ApiOperation({ summary: "The current account's members", description: 'Oldest first. Any member may read the list.' })
+  @ApiOkResponse({ type: MemberListResponseDto })
+  @ApiBadRequestResponse({ description: 'parameter_invalid: bad `limit` or `cursor`.' })
+  @ApiForbiddenResponse({ description: 'session_required (API key).' })
+  listMembers(@CurrentPrincipal() principal: Principal, @Query() query: ListQueryDto): Promise<ListResponse<MemberResponseDto>> {
+    return this.members.list(sessionPrincipal(principal), query.limit, query.cursor);
+  }
+
+  @Post('members')
+  @SessionOnly()
+  @ApiOperation({
+    summary: 'Add a member by e-mail (owner or admin)',
+    description:
+      'If a DIDHub user has this address they become a member at once (201 `member`, and they are told by mail). ' +
+      'Otherwise an invitation is mailed (201 `invitation`): a single-use token valid for 7 days, redeemed with ' +
+      '`POST /v1/auth/invitations/accept` by the user with that address once they have signed up. A newer invitation ' +
+      'to the same address replaces an open one.',
+  })
+  @ApiCreatedResponse({
+    description: 'A `member` (existing user) or an `invitation` (no user with this address yet).',
+    schema: { oneOf: [{ $ref: getSchemaPath(MemberResponseDto) }, { $ref: getSchemaPath(InvitationResponseDto) }] },
+  })
+  @ApiBadRequestResponse({ description: 'parameter_invalid (param `email`, `role` or `permissions`).' })
+  @ApiForbiddenResponse({ description: MANAGER_ONLY })
+  @ApiConflictResponse({ description: 'already_member (param `email`).' })
+  async addMember(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: AddMemberDto,
+  ): Promise<MemberResponseDto | InvitationResponseDto> {
+    const result = await this.members.add(sessionPrincipal(principal), body);
+    return result.kind === 'member' ? result.member : result.invitation;
+  }
+
+  @Patch('members/:id')
+  @SessionOnly()
+  @ApiOperation({
+    summary: "Change a member's role or permissions (owner or admin)",
+    description: 'Admins cannot change owners or make anyone an owner. The last owner cannot be demoted (409 `last_owner`).',
+  })
+  @ApiOkResponse({ type: MemberResponseDto })
+  @ApiBadRequestResponse({ description: 'parameter_invalid (param `id`, `role` or `permissions`).' })
+  @ApiForbiddenResponse({ description: MANAGER_ONLY })
+  @ApiNotFoundResponse({ description: 'resource_missing: no such member in the current account.' })
+  @ApiConflictResponse({ description: 'last_owner.' })
+  updateMember(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body() body: UpdateMemberDto,
+  ): Promise<MemberResponseDto> {
+    return this.members.update(sessionPrincipal(principal), id, body);
+  }
+
+  @Delete('members/:id')
+  @SessionOnly()
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Remove a member (owner or admin)',
+    description:
+      "Their sessions acting for this account end at once. Admins cannot remove owners; the last owner cannot be removed (409 `last_owner`).",
+  })
+  @ApiNoContentResponse({ description: 'Removed.' })
+  @ApiBadRequestResponse({ description: 'parameter_invalid (param `id`).' })
+  @ApiForbiddenResponse({ description: MANAGER_ONLY })
+  @ApiNotFoundResponse({ description: 'resource_missing: no such member in the current account.' })
+  @ApiConflictResponse({ description: 'last_owner.' })
+  async removeMember(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<void> {
+    await this.members.remove(sessionPrincipal(principal), id);
+  }
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import type { CustomerPrincipal, SessionPrincipal } from '../common/auth/principal';
+import { CommonErrors } from '../common/errors/common-errors';
+import { AccountErrors } from './account-errors';
+import { requireManager } from './account-roles';
+import { AccountsRepository } from './accounts.repository';
+import { toAccountResponse, type AccountResponseDto } from './dto/account.dto';
+
+@Injectable()
+export class AccountsService {
+  constructor(private readonly accounts: AccountsRepository) {}
+
+  /** The account the caller acts for: the session's current account, or the key's. */
+  async current(principal: CustomerPrincipal): Promise<AccountResponseDto> {
+    const account = await this.accounts.find(principal.accountId);
+    if (!account) throw CommonErrors.notFound('account');
+    return toAccountResponse(account);
+  }
+
+  async rename(principal: SessionPrincipal, name: string): Promise<AccountResponseDto> {
+    requireManager(principal);
+    return toAccountResponse(await this.accounts.rename(principal.accountId, name));
+  }
+
+  /**
+   * The same session acts for another account of the user. It keeps its id and secret: the
+   * cookie proves who the user is, and every request re-reads the role from the membership of
+   * the session's current account, so nothing account-specific lives in the cookie to rotate.
+   */
+  async switchTo(principal: SessionPrincipal, accountId: string): Promise<AccountResponseDto> {
+    const membership = await this.accounts.membership(accountId, principal.userId);
+    if (!membership) throw CommonErrors.notFound('account');
+    if (membership.accountStatus !== 'active') throw AccountErrors.accountClosed();
+    if (!(await this.accounts.switchSession(principal.sessionId, principal.userId, accountId))) {
+      throw CommonErrors.unauthenticated();
+    }
+    return this.current({ ...principal, accountId });
+  }
+}

@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import type { SessionPrincipal } from '../common/auth/principal';
+import { CommonErrors } from '../common/errors/common-errors';
+import { isIdOf, newId } from '../common/ids/ids';
+import { CursorCodec } from '../common/pagination/cursor';
+import { toListPage, type ListResponse } from '../common/pagination/list';
+import { MailService } from '../mail/mail.service';
+import { AccountErrors } from './account-errors';
+import { requireManager } from './account-roles';
+import { AccountsRepository } from './accounts.repository';
+import type { InvitationResponseDto } from './dto/invitation.dto';
+import { toMemberResponse, type AddMemberDto, type MemberResponseDto, type UpdateMemberDto } from './dto/member.dto';
+import { InvitationsService } from './invitations.service';
+import { MembersRepository, type LockedAccountMembers, type MemberListCursor, type MemberRow } from './members.repository';
+
+const CURSOR_SCOPE = 'members';
+const DEFAULT_LIMIT = 20;
+
+export type AddMemberResult =
+  | { kind: 'member'; member: MemberResponseDto }
+  | { kind: 'invitation'; invitation: InvitationResponseDto };
+
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly members: MembersRepository,
+    private readonly accounts: AccountsRepository,
+    private readonly invitations: InvitationsService,
+    private readonly mail: MailService,
+    private readonly cursors: CursorCodec,
+  ) {}
+
+  async list(principal: SessionPrincipal, limit = DEFAULT_LIMIT, cursor?: string): Promise<ListResponse<MemberResponseDto>> {
+    const after = cursor ? this.decodeCursor(cursor) : null;
+    const rows = await this.members.list(principal.accountId, limit + 1, after);
+    return toListPage(rows, limit, toMemberResponse, (row) =>
+      this.cursors.encode(CURSOR_SCOPE, [row.createdAt.toISOString(), row.id]),
+    );
+  }
+
+  /** An existing user joins at once (and is told by mail); anyone else gets an invitation. */
+  async add(principal: SessionPrincipal, input: AddMemberDto): Promise<AddMemberResult> {
+    requireManager(principal);
+    if (input.role === 'owner' && principal.role !== 'owner') throw AccountErrors.ownerRequired();
+    const permissions = [...new Set(input.permissions ?? [])];
+    const userId = await this.members.findUserIdByEmail(input.email);
+    if (!userId) {
+      const invitation = await this.invitations.invite(principal, { email: input.email, role: input.role, permissions });
+      return { kind: 'invitation', invitation };
+    }
+    const member = await this.members.create({
+      id: newId('membership'),
+      accountId: principal.accountId,
+      userId,
+      role: input.role,
+      permissions,
+    });
+    if (!member) throw AccountErrors.alreadyMember('email');
+    const account = await this.accounts.find(principal.accountId);
+    await this.mail.send({
+      to: member.user.email,
+      subject: 'You were added to a DIDHub account',
+      text:
+        `You are now a ${member.role} of the DIDHub account "${account?.name ?? ''}". ` +
+        'Switch to it from the account menu of the dashboard.\n',
+    });
+    return { kind: 'member', member: toMemberResponse(member) };
+  }
+
+  async update(principal: SessionPrincipal, id: string, change: UpdateMemberDto): Promise<MemberResponseDto> {
+    requireManager(principal);
+    this.checkId(id);
+    const updated = await this.members.withAccountLock(principal.accountId, async (members) => {
+      const member = await this.findLocked(members, id);
+      const touchesOwner = member.role === 'owner' || change.role === 'owner';
+      if (touchesOwner && principal.role !== 'owner') throw AccountErrors.ownerRequired();
+      if (member.role === 'owner' && change.role !== undefined && change.role !== 'owner') {
+        await this.ensureAnotherOwner(members);
+      }
+      if (change.role === undefined && change.permissions === undefined) return member;
+      return members.update(member.id, {
+        ...(change.role !== undefined ? { role: change.role } : {}),
+        ...(change.permissions !== undefined ? { permissions: [...new Set(change.permissions)] } : {}),
+      });
+    });
+    return toMemberResponse(updated);
+  }
+
+  /** Removing a member also ends their sessions acting for this account. */
+  async remove(principal: SessionPrincipal, id: string): Promise<void> {
+    requireManager(principal);
+    this.checkId(id);
+    await this.members.withAccountLock(principal.accountId, async (members) => {
+      const member = await this.findLocked(members, id);
+      if (member.role === 'owner') {
+        if (principal.role !== 'owner') throw AccountErrors.ownerRequired();
+        await this.ensureAnotherOwner(members);
+      }
+      await members.remove(member, new Date());
+    });
+  }
+
+  private async findLocked(members: LockedAccountMembers, id: string): Promise<MemberRow> {
+    const member = await members.find(id);
+    if (!member) throw CommonErrors.notFound('member');
+    return member;
+  }
+
+  private async ensureAnotherOwner(members: LockedAccountMembers): Promise<void> {
+    if ((await members.countOwners()) <= 1) throw AccountErrors.lastOwner();
+  }
+
+  private checkId(id: string): void {
+    if (!isIdOf('membership', id)) throw AccountErrors.invalidMemberId();
+  }
+
+  private decodeCursor(cursor: string): MemberListCursor {
+    const [createdAt, id] = this.cursors.decode(CURSOR_SCOPE, cursor);
+    const date = typeof createdAt === 'string' ? new Date(createdAt) : null;
+    if (!date || Number.isNaN(date.getTime()) || typeof id !== 'string') throw CommonErrors.invalidCursor();
+    return { createdAt: date, id };
+  }
+}

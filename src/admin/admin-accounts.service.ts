@@ -1,0 +1,35 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { CommonErrors } from '../common/errors/common-errors';
+import { isIdOf } from '../common/ids/ids';
+import { APP_LOGGER } from '../common/logging/logger';
+import { toAdminAccountResponse } from './admin-account.mapper';
+import { type AccountSettingsChange, AdminAccountsRepository } from './admin-accounts.repository';
+import type { AdminAccountResponseDto } from './dto/admin-account-response.dto';
+import type { UpdateAccountSettingsDto } from './dto/update-account-settings.dto';
+
+@Injectable()
+export class AdminAccountsService {
+  constructor(
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+    private readonly accounts: AdminAccountsRepository,
+  ) {}
+
+  async get(id: string): Promise<AdminAccountResponseDto> {
+    const account = isIdOf('account', id) ? await this.accounts.find(id) : null;
+    if (!account) throw CommonErrors.notFound('account');
+    return toAdminAccountResponse(account);
+  }
+
+  async update(id: string, input: UpdateAccountSettingsDto): Promise<AdminAccountResponseDto> {
+    const change: AccountSettingsChange = {};
+    if (input.api_keys_enabled !== undefined) change.apiKeysEnabled = input.api_keys_enabled;
+    if (input.rate_limit_read_per_minute !== undefined) change.rateLimitReadPerMinute = input.rate_limit_read_per_minute;
+    if (input.rate_limit_write_per_minute !== undefined) change.rateLimitWritePerMinute = input.rate_limit_write_per_minute;
+    const account = isIdOf('account', id) ? await this.accounts.update(id, change) : null;
+    if (!account) throw CommonErrors.notFound('account');
+    // An audit trail of operator actions: which account, which settings (values are not personal data).
+    this.logger.info({ accountId: id, change }, 'operator updated account settings');
+    return toAdminAccountResponse(account);
+  }
+}

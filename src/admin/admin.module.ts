@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { AdminAccountsController } from './admin-accounts.controller';
+import { AdminAccountsRepository } from './admin-accounts.repository';
+import { AdminAccountsService } from './admin-accounts.service';
+
+/** The operator API (/v1/admin): ADMIN_API_TOKEN only, off when it is unset (see RequestAuthenticator). */
+@Module({
+  controllers: [AdminAccountsController],
+  providers: [AdminAccountsService, AdminAccountsRepository],
+})
+export class AdminModule {}

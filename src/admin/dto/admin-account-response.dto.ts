@@ -1,0 +1,15 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** The operator's view of an account: its state and operator-set overrides, no personal data. */
+export class AdminAccountResponseDto {
+  @ApiProperty({ enum: ['account'] }) object: 'account';
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ['active', 'closed'] }) status: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) closed_at: string | null;
+  @ApiProperty() api_keys_enabled: boolean;
+  @ApiProperty({ type: Number, nullable: true, description: 'null = the configured default' }) rate_limit_read_per_minute: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'null = the configured default' }) rate_limit_write_per_minute: number | null;
+  @ApiProperty({ type: String, format: 'date-time' }) created_at: string;
+  @ApiProperty({ type: String, format: 'date-time' }) updated_at: string;
+}

@@ -1,0 +1,26 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, Max, Min, ValidateIf } from 'class-validator';
+
+const MAX_PER_MINUTE = 1_000_000;
+
+/** Absent = unchanged; `null` on a rate limit = clear the override (back to the configured default). */
+export class UpdateAccountSettingsDto {
+  @ApiPropertyOptional({ description: 'Turns the API-key beta on or off (creation of new keys; existing keys keep working).' })
+  @ValidateIf((_, value) => value !== undefined)
+  @IsBoolean()
+  api_keys_enabled?: boolean;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: MAX_PER_MINUTE, description: 'Read budget override; null clears it.' })
+  @ValidateIf((_, value) => value !== undefined && value !== null)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_MINUTE)
+  rate_limit_read_per_minute?: number | null;
+
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: MAX_PER_MINUTE, description: 'Write budget override; null clears it.' })
+  @ValidateIf((_, value) => value !== undefined && value !== null)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_MINUTE)
+  rate_limit_write_per_minute?: number | null;
+}

@@ -1,0 +1,6 @@
+import { EmailField, PasswordField } from './auth-fields';
+
+export class LoginDto {
+  @EmailField() email: string;
+  @PasswordField() password: string;
+}

@@ -1,0 +1,5 @@
+import { MailTokenField } from './auth-fields';
+
+export class VerifyEmailDto {
+  @MailTokenField() token: string;
+}

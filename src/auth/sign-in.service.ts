@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { attemptOrigin, LoginHistoryService, type SignInMethod } from '../login-history/login-history.service';
+import { MfaChallengeService, type MfaFirstFactor } from '../mfa/mfa-challenge.service';
+import { type AuthLevel, SessionsService } from '../sessions/sessions.service';
+import { AuthErrors } from './auth-errors';
+import { chooseAccount } from './account-choice';
+import { AuthRepository, type LoginUserRow } from './auth.repository';
+import { type SignInResult, type SignedInResponse, toSignedInResponse } from './auth.responses';
+
+export interface SignInCompletion {
+  user: { id: string; mfaEnabled: boolean };
+  accountId: string;
+  method: MfaFirstFactor;
+}
+
+export interface SessionGrant {
+  userId: string;
+  accountId: string;
+  authLevel: AuthLevel;
+  method: SignInMethod;
+}
+
+/**
+ * The last step of every interactive sign-in, after its first factor passed. The MFA branch
+ * lives here so no flow can forget it: with MFA on, the caller gets an `mfa_token` and no cookie.
+ */
+@Injectable()
+export class SignInService {
+  constructor(
+    private readonly users: AuthRepository,
+    private readonly sessions: SessionsService,
+    private readonly history: LoginHistoryService,
+    private readonly mfaChallenges: MfaChallengeService,
+  ) {}
+
+  async complete(input: SignInCompletion, req: Request, res: Response): Promise<SignInResult> {
+    if (input.user.mfaEnabled) {
+      const mfaToken = await this.mfaChallenges.issue({ userId: input.user.id, accountId: input.accountId, method: input.method });
+      // The first factor passed but nobody is signed in yet; MFA verification records the outcome.
+      await this.recordFailure(input.user.id, input.method, 'mfa_required', req);
+      return { mfa_required: true, mfa_token: mfaToken };
+    }
+    return this.startSession({ userId: input.user.id, accountId: input.accountId, authLevel: 'password', method: input.method }, req, res);
+  }
+
+  /**
+   * For flows that start from a user row: picks the account to act for (refusing closed ones),
+   * then completes. `preferredAccountId` e.g. the account a verification link was issued for.
+   */
+  async signInUser(
+    user: Pick<LoginUserRow, 'id' | 'mfaEnabled' | 'grants' | 'defaultAccountId'>,
+    method: MfaFirstFactor,
+    req: Request,
+    res: Response,
+    preferredAccountId: string | null = null,
+  ): Promise<SignInResult> {
+    const choice = chooseAccount(user.grants, preferredAccountId ?? user.defaultAccountId);
+    if ('refused' in choice) {
+      await this.recordFailure(user.id, method, choice.refused, req);
+      throw choice.refused === 'account_closed' ? AuthErrors.accountClosed() : AuthErrors.noAccount();
+    }
+    return this.complete({ user: { id: user.id, mfaEnabled: user.mfaEnabled }, accountId: choice.accountId, method }, req, res);
+  }
+
+  /** Issues the didhub_sid cookie, records the successful attempt, returns who is now signed in. */
+  async startSession(grant: SessionGrant, req: Request, res: Response): Promise<SignedInResponse> {
+    const view = await this.users.findSignedInView(grant.userId, grant.accountId);
+    if (!view) {
+      await this.recordFailure(grant.userId, grant.method, 'no_account', req);
+      throw AuthErrors.noAccount();
+    }
+    const sessionId = await this.sessions.start({ userId: grant.userId, accountId: grant.accountId, authLevel: grant.authLevel }, req, res);
+    await this.history.record({ userId: grant.userId, success: true, method: grant.method, failureReason: null, ...attemptOrigin(req) });
+    return toSignedInResponse(view, { id: sessionId, authLevel: grant.authLevel });
+  }
+
+  recordFailure(userId: string | null, method: SignInMethod, reason: string, req: Request): Promise<void> {
+    return this.history.record({ userId, success: false, method, failureReason: reason, ...attemptOrigin(req) });
+  }
+}

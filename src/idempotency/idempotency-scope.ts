@@ -1,0 +1,36 @@
+import type { AppRequest } from '../common/http/request-context';
+import { IdempotencyErrors } from './idempotency-errors';
+import type { IdempotencyScope, ReplayedResponse } from './idempotency.service';
+import { IDEMPOTENT_METHODS, isValidIdempotencyKey, requestFingerprint } from './request-fingerprint';
+
+/** Set on the request by the rate limiter when it already found a finished replay (one read, not two). */
+export const REPLAY_STATE = 'idempotencyReplay';
+
+/**
+ * The idempotency scope of a request, or null when it does not take part: not a
+ * POST/PATCH/DELETE, no Idempotency-Key, or no customer principal (public sign-in routes and
+ * the operator API). Throws 400 for a malformed key on a request that takes part.
+ */
+export function idempotencyScopeOf(req: AppRequest): IdempotencyScope | null {
+  const method = req.method.toUpperCase();
+  if (!IDEMPOTENT_METHODS.has(method)) return null;
+  const header = req.headers['idempotency-key'];
+  if (header === undefined) return null;
+  const principal = req.didhub?.principal;
+  if (!principal || principal.kind === 'admin') return null;
+  const key = Array.isArray(header) ? null : header;
+  if (key === null || !isValidIdempotencyKey(key)) throw IdempotencyErrors.invalidKey();
+  const path = req.originalUrl;
+  // A multipart body is hashed as the raw bytes when a parser kept them (`rawBody`).
+  const raw = (req as AppRequest & { rawBody?: unknown }).rawBody;
+  const body = Buffer.isBuffer(raw) ? raw : req.body;
+  return { accountId: principal.accountId, key, method, path, fingerprint: requestFingerprint({ method, path, body }) };
+}
+
+export function stashedReplay(req: AppRequest): ReplayedResponse | undefined {
+  return req.didhub?.[REPLAY_STATE] as ReplayedResponse | undefined;
+}
+
+export function stashReplay(req: AppRequest, replay: ReplayedResponse): void {
+  if (req.didhub) req.didhub[REPLAY_STATE] = replay;
+}

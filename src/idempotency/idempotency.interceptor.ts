@@ -1,0 +1,118 @@
+import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, StreamableFile } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import { catchError, from, mergeMap, type Observable, of, tap, throwError } from 'rxjs';
+import { ApiError } from '../common/errors/api-error';
+import { toApiError } from '../common/errors/to-api-error';
+import { type AppRequest, requestIdOf } from '../common/http/request-context';
+import { APP_LOGGER } from '../common/logging/logger';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.types';
+import { idempotencyScopeOf, stashedReplay } from './idempotency-scope';
+import { IdempotencyService, type ReplayedResponse } from './idempotency.service';
+
+export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
+
+/**
+ * Response headers worth replaying. Set-Cookie is deliberately absent (a replay must never
+ * hand out a session), as are per-request headers (request id, rate-limit state).
+ */
+const REPLAYED_HEADERS = ['location', 'content-location', 'link'];
+const NEVER_REPLAYED = new Set(['set-cookie', 'retry-after', 'x-request-id', 'ratelimit', 'ratelimit-policy', 'cache-control']);
+
+/**
+ * Runs after the guards (authenticated, authorised, within budget) and before validation, so
+ * a replay answers even a body that validation would now refuse exactly as it did the first time.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const req = context.switchToHttp().getRequest<AppRequest>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const scope = idempotencyScopeOf(req);
+    if (!scope) return next.handle();
+
+    const early = stashedReplay(req);
+    if (early) return replay(res, early);
+
+    return from(this.idempotency.begin(scope)).pipe(
+      mergeMap((decision) => {
+        if (decision.kind === 'replay') return replay(res, decision.response);
+        return this.execute(decision.recordId, req, res, next);
+      }),
+    );
+  }
+
+  private execute(recordId: string, req: AppRequest, res: Response, next: CallHandler): Observable<unknown> {
+    let emitted = false;
+    return next.handle().pipe(
+      mergeMap(async (value) => {
+        emitted = true;
+        if (value instanceof StreamableFile || Buffer.isBuffer(value) || typeof value === 'string') {
+          // Not JSON: cannot be stored faithfully, so the key is released rather than replayed wrong.
+          await this.idempotency.release(recordId);
+        } else {
+          await this.idempotency.finish(recordId, { status: res.statusCode, body: value, headers: replayableHeaders(res) });
+        }
+        return value;
+      }),
+      tap({
+        complete: () => {
+          if (!emitted) this.release(recordId, req);
+        },
+      }),
+      catchError((err: unknown) => from(this.finishWithError(recordId, req, err)).pipe(mergeMap(() => throwError(() => err)))),
+    );
+  }
+
+  private async finishWithError(recordId: string, req: AppRequest, err: unknown): Promise<void> {
+    const { error } = toApiError(err, this.config.bodyLimitBytes);
+    const headers: Record<string, string> = {};
+    if (err instanceof ApiError) {
+      for (const [name, value] of Object.entries(err.headers)) {
+        if (!NEVER_REPLAYED.has(name.toLowerCase())) headers[name] = value;
+      }
+    }
+    try {
+      await this.idempotency.finish(recordId, {
+        status: error.getStatus(),
+        body: { error: { ...error.body, request_id: requestIdOf(req) ?? null } },
+        headers,
+      });
+    } catch (storeError) {
+      // The original error matters more to the client; the record stays in progress until its lock lapses.
+      this.logger.error({ err: storeError, request_id: requestIdOf(req) }, 'could not store idempotent error response');
+    }
+  }
+
+  private release(recordId: string, req: AppRequest): void {
+    this.idempotency.release(recordId).catch((err: unknown) => {
+      this.logger.error({ err, request_id: requestIdOf(req) }, 'could not release idempotency key');
+    });
+  }
+}
+
+function replayableHeaders(res: Response): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const value = res.getHeader(name);
+    if (typeof value === 'string') headers[name] = value;
+  }
+  return headers;
+}
+
+function replay(res: Response, stored: ReplayedResponse): Observable<unknown> {
+  res.status(stored.status);
+  for (const [name, value] of Object.entries(stored.headers)) {
+    if (!NEVER_REPLAYED.has(name.toLowerCase())) res.setHeader(name, value);
+  }
+  res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+  return of(stored.body);
+}

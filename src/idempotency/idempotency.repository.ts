@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import type { Prisma } from '../generated/prisma/client';
+import { PrismaService } from '../prisma/prisma.service';
+
+const RECORD_SELECT = {
+  id: true,
+  method: true,
+  path: true,
+  requestHash: true,
+  state: true,
+  responseStatus: true,
+  responseBody: true,
+  responseHeaders: true,
+  lockedUntil: true,
+  expiresAt: true,
+} as const;
+
+export interface IdempotencyRow {
+  id: string;
+  method: string;
+  path: string;
+  requestHash: string;
+  state: 'in_progress' | 'completed';
+  responseStatus: number | null;
+  responseBody: Buffer | null;
+  responseHeaders: Record<string, string> | null;
+  lockedUntil: Date;
+  expiresAt: Date;
+}
+
+export interface NewIdempotencyRecord {
+  id: string;
+  accountId: string;
+  key: string;
+  method: string;
+  path: string;
+  requestHash: string;
+  lockedUntil: Date;
+  expiresAt: Date;
+}
+
+export interface StoredResponse {
+  status: number;
+  body: Buffer | null;
+  headers: Record<string, string>;
+}
+
+type SelectedRow = Prisma.IdempotencyRecordGetPayload<{ select: typeof RECORD_SELECT }>;
+
+function toRow(row: SelectedRow): IdempotencyRow {
+  return {
+    ...row,
+    state: row.state === 'completed' ? 'completed' : 'in_progress',
+    responseBody: row.responseBody ? Buffer.from(row.responseBody) : null,
+    responseHeaders: (row.responseHeaders as Record<string, string> | null) ?? null,
+  };
+}
+
+@Injectable()
+export class IdempotencyRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** INSERT … ON CONFLICT DO NOTHING on (account_id, key): true when this caller now owns the key. */
+  async tryInsert(record: NewIdempotencyRecord): Promise<boolean> {
+    const { count } = await this.prisma.idempotencyRecord.createMany({
+      data: [{ ...record, state: 'in_progress' }],
+      skipDuplicates: true,
+    });
+    return count === 1;
+  }
+
+  async find(accountId: string, key: string): Promise<IdempotencyRow | null> {
+    const row = await this.prisma.idempotencyRecord.findUnique({
+      where: { accountId_key: { accountId, key } },
+      select: RECORD_SELECT,
+    });
+    return row ? toRow(row) : null;
+  }
+
+  /** Claims an abandoned in-progress record (its holder died or overran its lock); conditional, so one claimer wins. */
+  async takeOver(id: string, now: Date, lockedUntil: Date): Promise<boolean> {
+    const { count } = await this.prisma.idempotencyRecord.updateMany({
+      where: { id, state: 'in_progress', lockedUntil: { lt: now } },
+      data: { lockedUntil },
+    });
+    return count === 1;
+  }
+
+  async complete(id: string, response: StoredResponse): Promise<void> {
+    await this.prisma.idempotencyRecord.updateMany({
+      where: { id, state: 'in_progress' },
+      data: {
+        state: 'completed',
+        responseStatus: response.status,
+        responseBody: response.body ? new Uint8Array(response.body) : null,
+        responseHeaders: response.headers,
+      },
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.prisma.idempotencyRecord.deleteMany({ where: { id } });
+  }
+
+  async deleteIfExpired(id: string, now: Date): Promise<void> {
+    await this.prisma.idempotencyRecord.deleteMany({ where: { id, expiresAt: { lt: now } } });
+  }
+
+  /** Deletes up to `batchSize` expired records, oldest first (backed by the expires_at index). */
+  async deleteExpired(now: Date, batchSize: number): Promise<number> {
+    const ids = await this.prisma.idempotencyRecord.findMany({
+      where: { expiresAt: { lt: now } },
+      select: { id: true },
+      orderBy: { expiresAt: 'asc' },
+      take: batchSize,
+    });
+    if (ids.length === 0) return 0;
+    const { count } = await this.prisma.idempotencyRecord.deleteMany({
+      where: { id: { in: ids.map((r) => r.id) }, expiresAt: { lt: now } },
+    });
+    return count;
+  }
+}

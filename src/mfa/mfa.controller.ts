@@ -1,0 +1,132 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { SignedInResponse } from '../auth/auth.responses';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
+import type { SessionPrincipal } from '../common/auth/principal';
+import { Public, SessionOnly } from '../common/auth/route-auth';
+import { MfaCodeDto, MfaProofDto, MfaVerifyDto } from './dto/mfa.dto';
+import {
+  MfaEnabledResponse,
+  MfaRecoveryCodesResponse,
+  MfaSetupResponse,
+  MfaStatusResponse,
+  ReauthenticatedResponse,
+  toMfaEnabledResponse,
+  toMfaSetupResponse,
+  toMfaStatusResponse,
+  toReauthenticatedResponse,
+  toRecoveryCodesResponse,
+} from './mfa.responses';
+import { MfaService } from './mfa.service';
+import { MfaVerificationService } from './mfa-verification.service';
+import { ReauthenticationService } from './reauthentication.service';
+import { AuthRateLimit } from '../throttling/rate-limit.decorators';
+
+@ApiTags('mfa')
+@Controller('auth')
+export class MfaController {
+  constructor(
+    private readonly mfa: MfaService,
+    private readonly verification: MfaVerificationService,
+    private readonly reauth: ReauthenticationService,
+  ) {}
+
+  @Post('mfa/setup-start')
+  @SessionOnly()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Start TOTP setup: a new secret, its otpauth URL and a QR code',
+    description: 'Nothing changes for sign-in until setup-confirm. Calling it again replaces the unconfirmed secret.',
+  })
+  @ApiOkResponse({ type: MfaSetupResponse })
+  @ApiConflictResponse({ description: 'mfa_already_enabled' })
+  async setupStart(@CurrentPrincipal() principal: SessionPrincipal): Promise<MfaSetupResponse> {
+    return toMfaSetupResponse(await this.mfa.setupStart(principal.userId));
+  }
+
+  @Post('mfa/setup-confirm')
+  @SessionOnly()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm TOTP setup with a current code; returns the recovery codes once' })
+  @ApiOkResponse({ type: MfaEnabledResponse })
+  @ApiUnauthorizedResponse({ description: 'mfa_code_invalid' })
+  @ApiConflictResponse({ description: 'mfa_already_enabled, mfa_setup_not_started' })
+  async setupConfirm(@CurrentPrincipal() principal: SessionPrincipal, @Body() body: MfaCodeDto): Promise<MfaEnabledResponse> {
+    return toMfaEnabledResponse(principal.userId, await this.mfa.setupConfirm(principal.userId, body.code));
+  }
+
+  @Post('mfa/disable')
+  @SessionOnly()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Turn MFA off; needs a current code (TOTP or recovery) or the password' })
+  @ApiOkResponse({ type: MfaStatusResponse })
+  @ApiUnauthorizedResponse({ description: 'mfa_code_invalid, invalid_password' })
+  async disable(@CurrentPrincipal() principal: SessionPrincipal, @Body() body: MfaProofDto): Promise<MfaStatusResponse> {
+    await this.mfa.disable(principal.userId, body);
+    return toMfaStatusResponse(principal.userId, false);
+  }
+
+  @Post('mfa/recovery-codes')
+  @SessionOnly()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Replace the recovery codes; needs a current code or the password' })
+  @ApiOkResponse({ type: MfaRecoveryCodesResponse })
+  @ApiUnauthorizedResponse({ description: 'mfa_code_invalid, invalid_password' })
+  async regenerate(
+    @CurrentPrincipal() principal: SessionPrincipal,
+    @Body() body: MfaProofDto,
+  ): Promise<MfaRecoveryCodesResponse> {
+    return toRecoveryCodesResponse(principal.userId, await this.mfa.regenerateRecoveryCodes(principal.userId, body));
+  }
+
+  @Post('mfa/verify')
+  @AuthRateLimit()
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Second sign-in step: the mfa_token from sign-in plus a TOTP or recovery code',
+    description:
+      'Sets the `didhub_sid` cookie for a session of assurance level `mfa`. The token is single use and lasts 5 minutes; ' +
+      'after 5 wrong codes the sign-in locks for 15 minutes (429 mfa_locked with Retry-After), even for the right code.',
+  })
+  @ApiOkResponse({ type: SignedInResponse })
+  @ApiUnauthorizedResponse({ description: 'mfa_token_invalid, mfa_code_invalid' })
+  @ApiTooManyRequestsResponse({ description: 'mfa_locked' })
+  verify(
+    @Body() body: MfaVerifyDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SignedInResponse> {
+    return this.verification.verify(body.mfa_token, body.code, req, res);
+  }
+
+  @Post('reauthenticate')
+  @SessionOnly()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Step-up: prove it is still you, for 10 minutes of sensitive actions',
+    description:
+      'With MFA on, send `code` (TOTP or recovery code); otherwise `password`. Sensitive actions (disable MFA, ' +
+      'new recovery codes, new API keys, password change, account closure) answer 403 reauthentication_required ' +
+      'when the last sign-in or step-up is older than 10 minutes.',
+  })
+  @ApiOkResponse({ type: ReauthenticatedResponse })
+  @ApiUnauthorizedResponse({ description: 'mfa_code_invalid, invalid_password' })
+  @ApiForbiddenResponse({ description: 'session_required' })
+  async reauthenticate(
+    @CurrentPrincipal() principal: SessionPrincipal,
+    @Body() body: MfaProofDto,
+  ): Promise<ReauthenticatedResponse> {
+    const at = await this.reauth.reauthenticate(principal, body);
+    return toReauthenticatedResponse(principal.sessionId, at);
+  }
+}

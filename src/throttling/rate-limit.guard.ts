@@ -1,0 +1,123 @@
+import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  ThrottlerGuard,
+  type ThrottlerModuleOptions,
+  type ThrottlerRequest,
+} from '@nestjs/throttler';
+import type { Response } from 'express';
+import { clientIp } from '../common/http/client-ip';
+import type { AppRequest } from '../common/http/request-context';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.types';
+import { idempotencyScopeOf, stashReplay } from '../idempotency/idempotency-scope';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { AccountRateLimits } from './account-rate-limits.service';
+import { type AppliedPolicy, policyHeader, RATE_LIMIT_WINDOW_MS, stateHeader } from './rate-limit-policy';
+import { AUTH_RATE_LIMIT, NO_RATE_LIMIT } from './rate-limit.decorators';
+import { RateLimitStorage } from './rate-limit.storage';
+import { ThrottlingErrors } from './throttling-errors';
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * Global guard registered after AuthGuard, so it sees the principal: one budget per request
+ * (see rate-limit-policy.ts), IETF RateLimit/RateLimit-Policy headers on every response it
+ * lets through or refuses. Operator (admin-token) traffic and @NoRateLimit routes are exempt.
+ *
+ * A replay of a finished idempotent request costs nothing: before counting, a mutation that
+ * carries an Idempotency-Key looks its record up (one indexed read, only for requests with the
+ * header); a finished match is handed to the interceptor so it does not read it again.
+ */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    private readonly counters: RateLimitStorage,
+    reflector: Reflector,
+    private readonly accountLimits: AccountRateLimits,
+    private readonly idempotency: IdempotencyService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super(options, counters, reflector);
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    if (this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT, [context.getHandler(), context.getClass()])) return true;
+    const req = context.switchToHttp().getRequest<AppRequest>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const policy = await this.policyFor(context, req);
+    if (!policy) return true;
+
+    res.setHeader('RateLimit-Policy', policyHeader(policy));
+    const key = this.counterKey(policy);
+    if (await this.isFreeReplay(req)) {
+      const state = await this.counters.peek(key, policy.name, RATE_LIMIT_WINDOW_MS);
+      res.setHeader('RateLimit', stateHeader(policy, policy.limit - state.used, state.resetSeconds));
+      return true;
+    }
+    const throttler = this.throttlers.find((t) => t.name === policy.name)!;
+    return this.handleRequest({
+      context,
+      limit: policy.limit,
+      ttl: RATE_LIMIT_WINDOW_MS,
+      blockDuration: 0,
+      throttler,
+      getTracker: () => policy.tracker,
+      generateKey: () => key,
+    });
+  }
+
+  /** Spends one unit; answers 429 rate_limited with Retry-After when the budget is gone. */
+  protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
+    const { context, limit, ttl, blockDuration, throttler, generateKey, getTracker } = request;
+    const { req, res } = this.getRequestResponse(context);
+    const name = throttler.name as AppliedPolicy['name'];
+    const policy: AppliedPolicy = { name, limit, tracker: await getTracker(req, context) };
+    const key = generateKey(context, policy.tracker, name);
+    const record = await this.storageService.increment(key, ttl, limit, blockDuration, name);
+    if (record.isBlocked) {
+      const retryAfter = Math.max(1, Math.ceil(record.timeToBlockExpire));
+      this.setResponseHeader(res, 'RateLimit', stateHeader(policy, 0, retryAfter));
+      throw ThrottlingErrors.rateLimited(name, retryAfter);
+    }
+    this.setResponseHeader(res, 'RateLimit', stateHeader(policy, limit - record.totalHits, record.timeToExpire));
+    return true;
+  }
+
+  private async policyFor(context: ExecutionContext, req: AppRequest): Promise<AppliedPolicy | null> {
+    const limits = this.config.rateLimit;
+    const principal = req.didhub?.principal;
+    if (this.reflector.getAllAndOverride<boolean>(AUTH_RATE_LIMIT, [context.getHandler(), context.getClass()])) {
+      return { name: 'auth', limit: limits.authPerMinute, tracker: `ip:${clientIp(req) ?? 'unknown'}` };
+    }
+    if (!principal) return { name: 'anon', limit: limits.anonPerMinute, tracker: `ip:${clientIp(req) ?? 'unknown'}` };
+    if (principal.kind === 'admin') return null;
+    const overrides = await this.accountLimits.overridesFor(principal.accountId);
+    const tracker = `acct:${principal.accountId}`;
+    if (READ_METHODS.has(req.method.toUpperCase())) {
+      return { name: 'read', limit: overrides.readPerMinute ?? limits.readPerMinute, tracker };
+    }
+    return { name: 'write', limit: overrides.writePerMinute ?? limits.writePerMinute, tracker };
+  }
+
+  private counterKey(policy: AppliedPolicy): string {
+    return `${this.config.rateLimit.redisKeyPrefix}${policy.name}:${policy.tracker}`;
+  }
+
+  private async isFreeReplay(req: AppRequest): Promise<boolean> {
+    let scope;
+    try {
+      scope = idempotencyScopeOf(req);
+    } catch {
+      return false; // a malformed key is counted; the interceptor answers the 400
+    }
+    if (!scope) return false;
+    const replay = await this.idempotency.findReplay(scope);
+    if (!replay) return false;
+    stashReplay(req, replay);
+    return true;
+  }
+}
