@@ -18,7 +18,8 @@ import { BenchClient, median } from './http-client';
  * 10^6/10^4 ≤ 1.5 and export peak RSS 10^6/10^4 ≤ 1.5 (memory flat); exit code 1 if missed.
  */
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const SIZES = [10_000, 1_000_000];
+// BENCH_CDRS_SIZES=small,large overrides the sizes for a quick trial run.
+const SIZES = (process.env.BENCH_CDRS_SIZES ?? '10000,1000000').split(',').map(Number);
 const PAGE_LIMIT = 100;
 const DEEP_PAGES = 50;
 const SAMPLES = 60;
@@ -99,7 +100,11 @@ function streamExport(port: number, headers: Record<string, string>): Promise<{ 
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: '/v1/cdrs/export', method: 'GET', agent, headers }, (res) => {
-      if (res.statusCode !== 200) reject(new Error(`export answered ${res.statusCode}`));
+      if (res.statusCode !== 200) {
+        res.resume();
+        reject(new Error(`export answered ${res.statusCode}`));
+        return;
+      }
       let newlines = 0;
       res.on('data', (chunk: Buffer) => {
         for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) newlines++;
@@ -119,7 +124,9 @@ async function measure(databaseUrl: string, pepper: string, key: string, rows: n
   const { child, port } = await startServer(databaseUrl, pepper);
   const client = new BenchClient(`https://127.0.0.1:${port}`);
   const auth = { Authorization: `Bearer ${key}` };
+  const step = (what: string) => console.error(`  ${rows} rows: ${what}`);
   try {
+    step('first page');
     const firstPageMs = await timedGets(client, `/v1/cdrs?limit=${PAGE_LIMIT}`, auth);
     let cursor: string | null = null;
     for (let page = 0; page < DEEP_PAGES; page++) {
@@ -127,9 +134,11 @@ async function measure(databaseUrl: string, pepper: string, key: string, rows: n
       cursor = (JSON.parse(res.body) as { next_cursor: string | null }).next_cursor;
       if (!cursor) throw new Error(`ran out of pages at ${page}`);
     }
+    step('deep page');
     const deepPageMs = await timedGets(client, `/v1/cdrs?limit=${PAGE_LIMIT}&cursor=${encodeURIComponent(cursor!)}`, auth);
     const numberPageMs = await timedGets(client, `/v1/cdrs?limit=${PAGE_LIMIT}&number=${encodeURIComponent('+14150000042')}`, auth);
 
+    step('export');
     const { rss: rssBeforeExport } = await ask<{ rss: number }>(child, 'peak');
     await ask(child, 'reset-peak');
     const exported = await streamExport(port, auth);

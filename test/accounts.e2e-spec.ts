@@ -1,6 +1,6 @@
 import { hashInvitationToken } from '../src/accounts/invitation-token';
 import { newId } from '../src/common/ids/ids';
-import { mailsTo } from './support/mailbox';
+import { latestToken, mailsTo } from './support/mailbox';
 import {
   bearerClient,
   seedApiKey,
@@ -12,17 +12,9 @@ import {
 } from './support/seed';
 import { startTestApp, TEST_ORIGIN, type TestApp } from './support/test-app';
 
-/**
- * The token from the newest invitation mail to `address`. The body may be quoted-printable
- * (long link lines, non-ASCII account names), so decode it before reading `token=`.
- */
+/** The token from the newest invitation mail to `address` (mailbox.ts decodes quoted-printable). */
 function invitationToken(t: TestApp, address: string): string {
-  const mails = mailsTo(t, address).filter((m) => m.subject.includes('invited'));
-  const raw = mails[mails.length - 1]?.raw ?? '';
-  const decoded = raw.replace(/=([0-9A-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  const match = /token=([A-Za-z0-9_-]+)/.exec(decoded);
-  if (!match) throw new Error(`no invitation mail with a token to ${address}`);
-  return match[1];
+  return latestToken(t, address, 'invited');
 }
 
 describe('accounts, members and roles', () => {

@@ -78,7 +78,10 @@ describe('API keys', () => {
     });
 
     it('leaves no raw key anywhere in the database, only its keyed hash and display prefix', async () => {
-      const created = await createKey({ name: 'hash only' });
+      // With an Idempotency-Key, so the stored replay record is searched as well.
+      const res = await dashboard.post('/v1/api-keys').set('Idempotency-Key', `raw-key-check-${Date.now()}`).send({ name: 'hash only' });
+      expect(res.status).toBe(201);
+      const created = res.body as { id: string; key: string };
       const secret = created.key.slice('didhub_live_'.length);
       const secretWithoutChecksum = secret.slice(0, 40);
 

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { readCsvRows } from '../src/cdr/csv-reader';
 import { cdrRecord, type CdrInput, ingestOk } from './support/cdr-fixtures';
 import { bearerClient, seedApiKey, seedUser, type SeededUser, sessionClient } from './support/seed';
-import { startTestApp, type TestApp, type TestClient } from './support/test-app';
+import { startTestApp, TEST_ADMIN_TOKEN, type TestApp, type TestClient } from './support/test-app';
 
 interface CdrJson {
   object: string;
@@ -76,7 +76,7 @@ describe('reading CDRs (GET /v1/cdrs, /v1/cdrs/{id}, /v1/cdrs/export)', () => {
         external_id: '=HYPERLINK("http://evil.example"),"x"',
       }),
       d: cdrRecord(owner.accountId, { ...at('2025-01-04T00:00:00Z'), from: CAROL, to: ALICE, direction: 'outbound', status: 'failed' }),
-      e: cdrRecord(owner.accountId, { ...at('2025-01-05T00:00:00.500Z'), from: ALICE, to: ALICE, external_id: 'line\nbreak' }),
+      e: cdrRecord(owner.accountId, { ...at('2025-01-05T00:00:00.500Z'), from: ALICE, to: ALICE, external_id: '@SUM(A1:A9)' }),
       foreign: cdrRecord(other.accountId, { ...at('2025-01-03T12:00:00Z'), from: ALICE, to: BOB, external_id: 'foreign-call' }),
     });
     await ingestOk(t, Object.values(fixtures));
@@ -173,11 +173,10 @@ describe('reading CDRs (GET /v1/cdrs, /v1/cdrs/{id}, /v1/cdrs/export)', () => {
   it('pages across calls that started in the same millisecond without gaps or repeats', async () => {
     const tied = await seedUser(t);
     const client = await sessionClient(t, tied);
-    const records = Array.from({ length: 45 }, (_, i) =>
-      cdrRecord(tied.accountId, { external_id: `tie-${i}`, started_at: '2025-06-01T12:00:00.123Z' }),
-    );
-    records.push(cdrRecord(tied.accountId, { external_id: 'later', started_at: '2025-06-01T12:00:00.124Z', answered_at: '2025-06-01T12:00:01Z' }));
-    records.push(cdrRecord(tied.accountId, { external_id: 'earlier', started_at: '2025-06-01T12:00:00.122Z' }));
+    const call = (external_id: string, started_at: string) =>
+      cdrRecord(tied.accountId, { external_id, started_at, answered_at: '2025-06-01T12:00:01Z', ended_at: '2025-06-01T12:01:06Z' });
+    const records = Array.from({ length: 45 }, (_, i) => call(`tie-${i}`, '2025-06-01T12:00:00.123Z'));
+    records.push(call('later', '2025-06-01T12:00:00.124Z'), call('earlier', '2025-06-01T12:00:00.122Z'));
     await ingestOk(t, records);
 
     const items = await listAll(client, '', 10);
@@ -236,12 +235,12 @@ describe('reading CDRs (GET /v1/cdrs, /v1/cdrs/{id}, /v1/cdrs/export)', () => {
       // The formula is neutralised and the embedded quotes doubled; numbers stay numbers.
       expect(text).toContain(`,${CAROL},${BOB},2025-01-03T00:00:00.000Z,2025-01-03T00:00:10.000Z,`);
       expect(text).toContain(`,answered,-1.500000,USD,,"'=HYPERLINK(""http://evil.example""),""x"""\r\n`);
-      expect(text).toContain(',"line\nbreak"\r\n');
+      expect(text).toContain(",'@SUM(A1:A9)\r\n");
 
       const rows = await parseCsv(text);
       expect(rows).toHaveLength(6);
       expect(rows.slice(1).map((r) => r[13])).toEqual([
-        'line\nbreak',
+        `'${fixtures.e.external_id}`,
         fixtures.d.external_id,
         `'${fixtures.c.external_id}`,
         fixtures.b.external_id,
@@ -331,6 +330,7 @@ describe('reading CDRs (GET /v1/cdrs, /v1/cdrs/{id}, /v1/cdrs/export)', () => {
 
     it('refuses anonymous callers and the operator token', async () => {
       await expectAll(t.http(), 401);
+      await expectAll(t.http().set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`), 401);
     });
 
     it('answers 404 for another account’s CDR even to a key with every scope', async () => {

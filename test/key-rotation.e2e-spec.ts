@@ -76,7 +76,7 @@ describe('key rotation against a real database', () => {
     ]);
     await handle.query(`INSERT INTO ${table} (id, secret_enc, content_enc) VALUES ($1, NULL, NULL)`, [randomUUID()]);
 
-    const config = { encryptionKeys: [keyB, keyA], databaseUrl, dataDir: tmp ?? '' } as AppConfig;
+    const config = { encryptionKeys: [keyB, keyA], databaseUrl, dataDir: tmp ?? '', logLevel: 'silent' } as AppConfig;
     const moduleRef = await Test.createTestingModule({
       imports: [ConfigModule.forRoot(config), PrismaModule.forRoot({ handle, migrate: false }), EncryptionModule],
     }).compile();

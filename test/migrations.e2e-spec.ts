@@ -168,7 +168,7 @@ describe(`migrations on ${engine}`, () => {
 });
 
 describe('PrismaModule start-up', () => {
-  const config = { databaseUrl: null, dataDir: '/nonexistent' } as AppConfig;
+  const config = { databaseUrl: null, dataDir: '/nonexistent', logLevel: 'silent' } as AppConfig;
 
   it('migrates before PrismaService exists, and refuses to start when a migration fails', async () => {
     const good = await writeMigrations(join(workDir, 'module-good'), MIGRATIONS);

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { CommonErrors } from '../common/errors/common-errors';
 import { isIdOf } from '../common/ids/ids';
 import { APP_LOGGER } from '../common/logging/logger';
+import { AccountRateLimits } from '../throttling/account-rate-limits.service';
 import { toAdminAccountResponse } from './admin-account.mapper';
 import { type AccountSettingsChange, AdminAccountsRepository } from './admin-accounts.repository';
 import type { AdminAccountResponseDto } from './dto/admin-account-response.dto';
@@ -13,6 +14,7 @@ export class AdminAccountsService {
   constructor(
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly accounts: AdminAccountsRepository,
+    private readonly rateLimits: AccountRateLimits,
   ) {}
 
   async get(id: string): Promise<AdminAccountResponseDto> {
@@ -28,6 +30,8 @@ export class AdminAccountsService {
     if (input.rate_limit_write_per_minute !== undefined) change.rateLimitWritePerMinute = input.rate_limit_write_per_minute;
     const account = isIdOf('account', id) ? await this.accounts.update(id, change) : null;
     if (!account) throw CommonErrors.notFound('account');
+    // This instance applies new budgets at once; others within their short cache lifetime.
+    this.rateLimits.invalidate(id);
     // An audit trail of operator actions: which account, which settings (values are not personal data).
     this.logger.info({ accountId: id, change }, 'operator updated account settings');
     return toAdminAccountResponse(account);

@@ -12,6 +12,7 @@ import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { Principal, SessionPrincipal } from '../common/auth/principal';
 import { SessionOnly } from '../common/auth/route-auth';
 import { ListQueryDto, type ListResponse } from '../common/pagination/list';
+import { RequireRecentAuth } from '../mfa/require-recent-auth.guard';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyListResponseDto, ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key-response.dto';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
@@ -33,6 +34,7 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @RequireRecentAuth()
   @HttpCode(201)
   @ApiOperation({
     summary: 'Create an API key',

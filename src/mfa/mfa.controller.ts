@@ -13,6 +13,7 @@ import { SignedInResponse } from '../auth/auth.responses';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { SessionPrincipal } from '../common/auth/principal';
 import { Public, SessionOnly } from '../common/auth/route-auth';
+import { AuthRateLimit } from '../throttling/rate-limit.decorators';
 import { MfaCodeDto, MfaProofDto, MfaVerifyDto } from './dto/mfa.dto';
 import {
   MfaEnabledResponse,
@@ -29,7 +30,6 @@ import {
 import { MfaService } from './mfa.service';
 import { MfaVerificationService } from './mfa-verification.service';
 import { ReauthenticationService } from './reauthentication.service';
-import { AuthRateLimit } from '../throttling/rate-limit.decorators';
 
 @ApiTags('mfa')
 @Controller('auth')
@@ -54,6 +54,7 @@ export class MfaController {
   }
 
   @Post('mfa/setup-confirm')
+  @AuthRateLimit()
   @SessionOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm TOTP setup with a current code; returns the recovery codes once' })
@@ -65,6 +66,7 @@ export class MfaController {
   }
 
   @Post('mfa/disable')
+  @AuthRateLimit()
   @SessionOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Turn MFA off; needs a current code (TOTP or recovery) or the password' })
@@ -76,6 +78,7 @@ export class MfaController {
   }
 
   @Post('mfa/recovery-codes')
+  @AuthRateLimit()
   @SessionOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Replace the recovery codes; needs a current code or the password' })
@@ -110,6 +113,7 @@ export class MfaController {
   }
 
   @Post('reauthenticate')
+  @AuthRateLimit()
   @SessionOnly()
   @HttpCode(200)
   @ApiOperation({

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Redirect, Req, Res } from '@nestjs/comm
 import { ApiFoundResponse, ApiNotFoundResponse, ApiOperation, ApiParam, ApiSeeOtherResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../common/auth/route-auth';
+import { AuthRateLimit } from '../throttling/rate-limit.decorators';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { readCookie } from '../sessions/session-cookie';
@@ -30,6 +31,7 @@ export class OAuthController {
   ) {}
 
   @Get(':provider/start')
+  @AuthRateLimit()
   @Public()
   @Redirect()
   @ApiOperation({
@@ -47,6 +49,7 @@ export class OAuthController {
   }
 
   @Get(':provider/callback')
+  @AuthRateLimit()
   @Public()
   @Redirect()
   @ApiOperation({
