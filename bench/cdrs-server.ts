@@ -8,7 +8,7 @@ import { loadConfig } from '../src/config/config';
 /**
  * The app under test for bench/cdrs.ts, in its own process so its resident memory can be
  * sampled without the load generator's. Talks to the parent over IPC:
- * parent → {cmd:'reset-peak'|'peak'|'stop'}, child → {port} once listening, {peakRss, rss} on 'peak'.
+ * parent → {cmd:'reset-peak'|'peak'|'stop'}, child → {port} once listening, {peakRss, rss, peakHeapUsed, heapUsed} on 'peak'.
  */
 const SAMPLE_MS = 5;
 
@@ -29,17 +29,22 @@ async function main(): Promise<void> {
   const { app } = await createApp(config);
   await app.listen(0, '127.0.0.1');
   let peak = process.memoryUsage.rss();
+  let peakHeap = process.memoryUsage().heapUsed;
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
+    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   }, SAMPLE_MS);
 
   process.on('message', (message: { cmd: string }) => {
     if (message.cmd === 'reset-peak') {
       peak = process.memoryUsage.rss();
+      peakHeap = process.memoryUsage().heapUsed;
       process.send?.({ reset: true });
     } else if (message.cmd === 'peak') {
-      peak = Math.max(peak, process.memoryUsage.rss());
-      process.send?.({ peakRss: peak, rss: process.memoryUsage.rss() });
+      const now = process.memoryUsage();
+      peak = Math.max(peak, now.rss);
+      peakHeap = Math.max(peakHeap, now.heapUsed);
+      process.send?.({ peakRss: peak, rss: now.rss, peakHeapUsed: peakHeap, heapUsed: now.heapUsed });
     } else if (message.cmd === 'stop') {
       clearInterval(sampler);
       void app.close().finally(() => {

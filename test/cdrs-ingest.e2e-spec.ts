@@ -1,7 +1,8 @@
+import { CDR_INGEST_BODY_LIMIT_BYTES } from '../src/cdr/cdr-ingest-body.middleware';
 import { newId } from '../src/common/ids/ids';
 import { cdrRecord, countCdrs, ingestCdrs, ingestOk } from './support/cdr-fixtures';
 import { bearerClient, seedApiKey, seedUser, sessionClient } from './support/seed';
-import { startTestApp, type TestApp } from './support/test-app';
+import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from './support/test-app';
 
 describe('CDR ingest from the switching platform (POST /v1/admin/cdrs)', () => {
   let t: TestApp;
@@ -181,5 +182,18 @@ describe('CDR ingest from the switching platform (POST /v1/admin/cdrs)', () => {
       .set('Content-Type', 'application/json')
       .send(JSON.stringify({ cdrs: [{ pad: 'x'.repeat(2 * 1024 * 1024) }] }));
     expect(res.status).toBe(413);
+    expect(res.body.error.message).toContain(`${t.config.bodyLimitBytes} bytes`);
+  });
+
+  it('names the ingest limit, not the global one, when an operator body is too large', async () => {
+    const res = await t
+      .http()
+      .post('/v1/admin/cdrs')
+      .set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ cdrs: [{ pad: 'x'.repeat(CDR_INGEST_BODY_LIMIT_BYTES) }] }));
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('request_too_large');
+    expect(res.body.error.message).toContain(`${CDR_INGEST_BODY_LIMIT_BYTES} bytes`);
   });
 });

@@ -1,5 +1,8 @@
 import { Readable } from 'node:stream';
+import { cdrCsvHeader, toCdrCsvLine } from '../src/cdr/cdr-csv';
+import type { CdrResponse } from '../src/cdr/cdr-response';
 import { readCsvRows } from '../src/cdr/csv-reader';
+import { newId } from '../src/common/ids/ids';
 import { cdrRecord, type CdrInput, ingestOk } from './support/cdr-fixtures';
 import { bearerClient, seedApiKey, seedUser, type SeededUser, sessionClient } from './support/seed';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp, type TestClient } from './support/test-app';
@@ -286,6 +289,28 @@ describe('reading CDRs (GET /v1/cdrs, /v1/cdrs/{id}, /v1/cdrs/export)', () => {
         select: { id: true },
       });
       expect(rows.map((r) => r[0])).toEqual(expected.map((r) => r.id));
+    });
+
+    it('renders each row exactly as the list serves it, cell by cell', async () => {
+      const tricky = await seedUser(t);
+      const client = await sessionClient(t, tricky);
+      const externalIds = ['-1.5', '+42', '-', '+1.', '=', '-1.5x', 'a,b', '"q"', "'x", '+-1', '1e5', '@', 'x"y,z'];
+      await ingestOk(
+        t,
+        externalIds.map((external_id, i) =>
+          cdrRecord(tricky.accountId, {
+            external_id,
+            started_at: new Date(Date.parse('2024-07-01T00:00:00.007Z') + i * 1001).toISOString(),
+            number_id: i % 2 ? newId('number') : null,
+            cost: i % 3 ? `-${i}.000100` : '0',
+          }),
+        ),
+      );
+      const listed = await listAll(client, '', 100);
+      expect(listed).toHaveLength(externalIds.length);
+      const res = await client.get('/v1/cdrs/export').buffer(true);
+      expect(res.status).toBe(200);
+      expect(res.text).toBe(cdrCsvHeader() + listed.map((item) => toCdrCsvLine(item as unknown as CdrResponse)).join(''));
     });
 
     it('answers an empty result with just the header row', async () => {

@@ -1,11 +1,11 @@
 import type { Response } from 'express';
-import { cdrCsvHeader, toCdrCsvLine } from './cdr-csv';
-import { toCdrResponse } from './cdr-response';
-import type { CdrRow } from './cdrs.repository';
+import { cdrCsvHeader } from './cdr-csv';
 
 /** Resolves true once the socket takes more data, false if the client went away first. */
 function writable(res: Response): Promise<boolean> {
   if (res.destroyed) return Promise.resolve(false);
+  // The drain may already have happened while the next batch was being fetched.
+  if (!res.writableNeedDrain) return Promise.resolve(true);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       res.off('drain', onDrain);
@@ -20,14 +20,15 @@ function writable(res: Response): Promise<boolean> {
 }
 
 /**
- * Streams CSV batch by batch, waiting for the socket to drain before asking for the next
- * batch, so a slow reader holds the query loop back instead of filling memory. Headers go
+ * Streams CSV batch by batch, each batch one pre-rendered chunk: the next batch is fetched
+ * while the socket drains, and nothing more is written until it has, so a slow reader holds
+ * the query loop back instead of filling memory (at most two batches are held). Headers go
  * out with the first batch: a failure before it is still an ordinary JSON error. A failure
  * after it destroys the connection, so a cut-off file never looks complete.
  */
 export async function streamCdrCsv(
   res: Response,
-  batches: AsyncIterable<CdrRow[]>,
+  batches: AsyncIterable<string>,
   filename: string,
   onLateError: (error: unknown) => void,
 ): Promise<void> {
@@ -36,17 +37,15 @@ export async function streamCdrCsv(
   res.status(200);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
-  let more = res.write(cdrCsvHeader());
+  res.write(cdrCsvHeader());
   try {
     let next = first;
     while (!next.done) {
-      if (!more && !(await writable(res))) {
+      if (!(await writable(res))) {
         await iterator.return?.(undefined);
         return;
       }
-      let chunk = '';
-      for (const row of next.value) chunk += toCdrCsvLine(toCdrResponse(row));
-      more = res.write(chunk);
+      res.write(next.value);
       next = await iterator.next();
     }
     res.end();

@@ -54,7 +54,7 @@ export class CdrsController {
   ): Promise<void> {
     const filters = this.cdrs.filters(query);
     const filename = `cdrs-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '')}Z.csv`;
-    await streamCdrCsv(res, this.cdrs.exportBatches(principal.accountId, filters), filename, (err) =>
+    await streamCdrCsv(res, this.cdrs.exportCsvBatches(principal.accountId, filters), filename, (err) =>
       this.logger.error({ err }, 'CDR export failed after the response started'),
     );
   }

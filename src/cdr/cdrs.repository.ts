@@ -45,6 +45,40 @@ const COLUMNS = Prisma.sql`id, direction, from_number AS "fromNumber", to_number
 
 const NEWEST_FIRST = Prisma.sql`ORDER BY started_at DESC, id DESC`;
 
+/** One export batch, already rendered as CSV lines; `last` is the keyset position of its final row. */
+export interface CdrCsvBatch {
+  rows: number;
+  csv: string;
+  last: CdrPosition | null;
+}
+
+/**
+ * The SQL twin of csvCell (cdr-csv.ts) for a text column: a formula-looking cell that is not a
+ * plain number gets a leading apostrophe, and a cell with a quote, comma or line break is quoted
+ * with its quotes doubled. [0-9] rather than \d so no locale digits count as numbers.
+ * `column` is always one of the constant names below, never input.
+ */
+function csvTextCell(column: string): Prisma.Sql {
+  const c = Prisma.raw(column);
+  const guarded = Prisma.sql`CASE WHEN ${c} ~ '^[=+@\t\r-]' AND ${c} !~ '^[+-]?[0-9]+([.][0-9]+)?$' THEN '''' || ${c} ELSE ${c} END`;
+  return Prisma.sql`CASE WHEN ${c} ~ '[",\r\n]' THEN '"' || replace(${guarded}, '"', '""') || '"' ELSE ${guarded} END`;
+}
+
+/** Date.prototype.toISOString's format (UTC, milliseconds); it never needs quoting or a guard. */
+function isoCell(column: string): Prisma.Sql {
+  return Prisma.sql`to_char(${Prisma.raw(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/** One export line in CDR_CSV_COLUMNS order; integers and the numeric cost are plain numbers (never guarded). */
+const CSV_LINE = Prisma.sql`${csvTextCell('id')} || ',' || ${csvTextCell('direction')} || ',' || ${csvTextCell('from_number')}
+  || ',' || ${csvTextCell('to_number')} || ',' || ${isoCell('started_at')} || ',' || coalesce(${isoCell('answered_at')}, '')
+  || ',' || ${isoCell('ended_at')} || ',' || duration_seconds::text || ',' || billable_seconds::text
+  || ',' || ${csvTextCell('status')} || ',' || cost::text || ',' || ${csvTextCell('currency')}
+  || ',' || coalesce(${csvTextCell('number_id')}, '') || ',' || ${csvTextCell('external_id')} || E'\r\n'`;
+
+const EXPORT_COLUMNS = Prisma.sql`id, direction, from_number, to_number, started_at, answered_at, ended_at, duration_seconds,
+  billable_seconds, status, cost, currency, number_id, external_id`;
+
 @Injectable()
 export class CdrsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -111,6 +145,32 @@ export class CdrsRepository {
         UNION
         (SELECT * FROM cdrs WHERE ${conditions(accountId, filters, after, 'to_number')} ${NEWEST_FIRST} LIMIT ${limit})
       ) AS matched ${NEWEST_FIRST} LIMIT ${limit}`);
+  }
+
+  /**
+   * The export's counterpart of findPage: the same keyset batch, but formatted to CSV and
+   * concatenated by the database, so a batch reaches Node as one string instead of an object,
+   * three Dates and a dozen strings per row.
+   */
+  async findCsvBatch(accountId: string, filters: CdrFilters, after: CdrPosition | null, limit: number): Promise<CdrCsvBatch> {
+    const batch =
+      filters.number === null
+        ? Prisma.sql`SELECT ${EXPORT_COLUMNS} FROM cdrs WHERE ${conditions(accountId, filters, after, null)} ${NEWEST_FIRST} LIMIT ${limit}`
+        : Prisma.sql`(SELECT ${EXPORT_COLUMNS} FROM cdrs WHERE ${conditions(accountId, filters, after, 'from_number')} ${NEWEST_FIRST} LIMIT ${limit})
+            UNION
+            (SELECT ${EXPORT_COLUMNS} FROM cdrs WHERE ${conditions(accountId, filters, after, 'to_number')} ${NEWEST_FIRST} LIMIT ${limit})
+            ${NEWEST_FIRST} LIMIT ${limit}`;
+    const [row] = await this.prisma.$queryRaw<{ rows: number; csv: string | null; lastStartedAt: Date | null; lastId: string | null }[]>(
+      Prisma.sql`
+        SELECT count(*)::int AS "rows", string_agg(${CSV_LINE}, '' ${NEWEST_FIRST}) AS csv,
+          (array_agg(started_at ORDER BY started_at, id))[1] AS "lastStartedAt", (array_agg(id ORDER BY started_at, id))[1] AS "lastId"
+        FROM (${batch}) AS batch`,
+    );
+    return {
+      rows: row.rows,
+      csv: row.csv ?? '',
+      last: row.lastStartedAt && row.lastId ? { startedAt: row.lastStartedAt, id: row.lastId } : null,
+    };
   }
 }
 

@@ -7,12 +7,15 @@ import { type ListResponse, toListPage } from '../common/pagination/list';
 import { CdrErrors } from './cdr-errors';
 import type { CdrFilterQueryDto, ListCdrsQueryDto } from './cdr-query.dto';
 import { type CdrResponse, toCdrResponse } from './cdr-response';
-import { type CdrFilters, type CdrPosition, type CdrRow, CdrsRepository } from './cdrs.repository';
+import { type CdrFilters, type CdrPosition, CdrsRepository } from './cdrs.repository';
 import { parseIsoTimestamp } from './iso-timestamp';
 
 const DEFAULT_LIMIT = 20;
-/** Rows per export query: large enough to amortise the round trip, small enough to keep memory flat. */
-export const EXPORT_BATCH = 2000;
+/**
+ * Rows per export query: large enough to amortise the round trip, small enough that a batch
+ * (about 200 KB of CSV) stays a small, short-lived allocation.
+ */
+export const EXPORT_BATCH = 400;
 
 /** Reading an account's CDRs: pages, one by id, and the export's batches. */
 @Injectable()
@@ -55,15 +58,17 @@ export class CdrsService {
     return toCdrResponse(row);
   }
 
-  /** All matching rows, newest first, one keyset query per batch; nothing is held beyond a batch. */
-  async *exportBatches(accountId: string, filters: CdrFilters, batchSize = EXPORT_BATCH): AsyncGenerator<CdrRow[]> {
+  /**
+   * All matching rows as CSV text, newest first, one keyset query per batch; each yielded
+   * string is one batch's lines. Nothing is held beyond a batch.
+   */
+  async *exportCsvBatches(accountId: string, filters: CdrFilters, batchSize = EXPORT_BATCH): AsyncGenerator<string> {
     let after: CdrPosition | null = null;
     for (;;) {
-      const rows = await this.cdrs.findPage(accountId, filters, after, batchSize);
-      if (rows.length) yield rows;
-      if (rows.length < batchSize) return;
-      const last = rows[rows.length - 1];
-      after = { startedAt: last.startedAt, id: last.id };
+      const batch = await this.cdrs.findCsvBatch(accountId, filters, after, batchSize);
+      if (batch.rows) yield batch.csv;
+      if (batch.rows < batchSize || !batch.last) return;
+      after = batch.last;
     }
   }
 }

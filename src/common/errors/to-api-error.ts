@@ -17,7 +17,11 @@ export function toApiError(error: unknown, bodyLimit: number): { error: ApiError
 
   const parserType = (error as BodyParserError | null)?.type;
   if (parserType === 'entity.parse.failed') return { error: CommonErrors.malformedJson(), known: true };
-  if (parserType === 'entity.too.large') return { error: CommonErrors.bodyTooLarge(bodyLimit), known: true };
+  if (parserType === 'entity.too.large') {
+    // Routes with their own parser (the CDR ingest) have a different limit than the global one.
+    const applied = (error as BodyParserError).limit;
+    return { error: CommonErrors.bodyTooLarge(typeof applied === 'number' ? applied : bodyLimit), known: true };
+  }
   if (parserType === 'encoding.unsupported' || parserType === 'charset.unsupported') {
     return { error: CommonErrors.unsupportedMediaType(), known: true };
   }
