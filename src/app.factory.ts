@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import helmet from 'helmet';
 import pinoHttp from 'pino-http';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module';
 import { CDR_INGEST_PATH, cdrIngestBodyParser } from './cdr/cdr-ingest-body.middleware';
 import { expressErrorHandler } from './common/http/express-error.handler';
@@ -26,8 +26,13 @@ export interface CreatedApp {
 }
 
 /** Builds the whole application (server options, middleware, global pipes); main.ts and tests share it. */
-export async function createApp(config: AppConfig, database?: DatabaseHandle): Promise<CreatedApp> {
-  const logger = createLogger(config);
+export interface CreateAppOptions {
+  /** Where log lines go (stdout by default); tests capture them to prove nothing secret is logged. */
+  logDestination?: DestinationStream;
+}
+
+export async function createApp(config: AppConfig, database?: DatabaseHandle, options: CreateAppOptions = {}): Promise<CreatedApp> {
+  const logger = createLogger(config, options.logDestination);
   const tls = httpsOptions(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, database), {
     // Nest's HttpsOptions type predates minVersion/ciphers; Node's https.createServer takes them.

@@ -10,6 +10,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { idempotencyScopeOf, stashedReplay } from './idempotency-scope';
 import { IdempotencyService, type ReplayedResponse } from './idempotency.service';
+import { safeError } from '../common/logging/safe-error';
 
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
@@ -88,13 +89,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       });
     } catch (storeError) {
       // The original error matters more to the client; the record stays in progress until its lock lapses.
-      this.logger.error({ err: storeError, request_id: requestIdOf(req) }, 'could not store idempotent error response');
+      this.logger.error({ err: safeError(storeError), request_id: requestIdOf(req) }, 'could not store idempotent error response');
     }
   }
 
   private release(recordId: string, req: AppRequest): void {
     this.idempotency.release(recordId).catch((err: unknown) => {
-      this.logger.error({ err, request_id: requestIdOf(req) }, 'could not release idempotency key');
+      this.logger.error({ err: safeError(err), request_id: requestIdOf(req) }, 'could not release idempotency key');
     });
   }
 }

@@ -11,6 +11,7 @@ import { MfaFactorService } from './mfa-factor.service';
 import { type MfaUserRow, MfaRepository } from './mfa.repository';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes';
 import { matchingTotpStep, newTotpSecret } from './totp';
+import { safeError } from '../common/logging/safe-error';
 
 export interface MfaSetup {
   userId: string;
@@ -130,7 +131,7 @@ export class MfaService {
       await this.mail.send({ to, subject, text: lines.join('\n\n') });
     } catch (error) {
       // The change is made; a mail outage must not make it look as if it failed.
-      this.logger.error({ err: error, subject }, 'MFA notification mail failed');
+      this.logger.error({ err: safeError(error), subject }, 'MFA notification mail failed');
     }
   }
 }

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { APP_LOGGER } from '../common/logging/logger';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
+import { safeError } from '../common/logging/safe-error';
 
 /** How long a Redis call may take before the request goes on with the in-memory counters. */
 const REDIS_COMMAND_TIMEOUT_MS = 500;
@@ -115,6 +116,6 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
     const now = Date.now();
     if (now - this.lastFailureLoggedAt < FAILURE_LOG_INTERVAL_MS) return;
     this.lastFailureLoggedAt = now;
-    this.logger.error({ err }, message);
+    this.logger.error({ err: safeError(err) }, message);
   }
 }

@@ -54,6 +54,8 @@ export interface StartOptions {
   env?: Env;
   /** Share another app's embedded database (two instances on one database). */
   database?: DatabaseHandle;
+  /** Collect every log line the app writes into this array. */
+  captureLogs?: string[];
 }
 
 /**
@@ -71,7 +73,9 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
   }
   let app: NestExpressApplication;
   try {
-    ({ app } = await createApp(config, database));
+    ({ app } = await createApp(config, database, {
+      logDestination: options.captureLogs ? { write: (line: string) => void options.captureLogs!.push(line) } : undefined,
+    }));
   } catch (error) {
     await database?.close();
     throw error;

@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/config.types';
 import { requestIdOf } from '../http/request-context';
 import { APP_LOGGER } from '../logging/logger';
+import { safeError } from '../logging/safe-error';
 import { sendApiError } from './error-response';
 import { toApiError } from './to-api-error';
 
@@ -22,7 +23,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const { error, known } = toApiError(exception, this.config.bodyLimitBytes);
     if (!known) {
-      this.logger.error({ err: exception, request_id: requestIdOf(req) }, 'unhandled error');
+      this.logger.error({ err: safeError(exception), request_id: requestIdOf(req) }, 'unhandled error');
     }
     sendApiError(res, error, requestIdOf(req));
   }

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { sendApiError } from '../errors/error-response';
 import { toApiError } from '../errors/to-api-error';
+import { safeError } from '../logging/safe-error';
 import { requestIdOf } from './request-context';
 
 /**
@@ -11,7 +12,7 @@ import { requestIdOf } from './request-context';
 export function expressErrorHandler(bodyLimit: number, logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const { error, known } = toApiError(err, bodyLimit);
-    if (!known) logger.error({ err, request_id: requestIdOf(req) }, 'unhandled middleware error');
+    if (!known) logger.error({ err: safeError(err), request_id: requestIdOf(req) }, 'unhandled middleware error');
     sendApiError(res, error, requestIdOf(req));
   };
 }

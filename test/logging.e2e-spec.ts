@@ -1,0 +1,47 @@
+import speakeasy from 'speakeasy';
+import { latestToken } from './support/mailbox';
+import { uniqueEmail } from './support/seed';
+import { startTestApp, TEST_ADMIN_TOKEN, TEST_ORIGIN, type TestApp } from './support/test-app';
+
+/** Credentials and personal data never reach the logs, even at the most verbose level. */
+describe('structured logs', () => {
+  const lines: string[] = [];
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { LOG_LEVEL: 'trace' }, captureLogs: lines });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('hold request ids and paths but no password, token, cookie, key, TOTP secret, e-mail or phone number', async () => {
+    const email = uniqueEmail('logged');
+    const password = 'a rather long passphrase 9';
+    await t.http().post('/v1/auth/signup').send({ email, password, name: 'Logan', account_name: 'Logs Ltd' }).expect(202);
+    const token = latestToken(t, email);
+    const verified = await t.http().post('/v1/auth/verify-email').send({ token }).expect(200);
+    const cookie = String(verified.headers['set-cookie']).split(';')[0];
+    const accountId = verified.body.account.id as string;
+    const session = t.http().set('Cookie', cookie).set('Origin', TEST_ORIGIN);
+
+    await t.http().patch(`/v1/admin/accounts/${accountId}`).set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).send({ api_keys_enabled: true }).expect(200);
+    const created = await session.post('/v1/api-keys').send({ name: 'logged key' }).expect(201);
+    const key = created.body.key as string;
+    await t.http().get('/v1/cdrs?number=%2B15551234567').set('Authorization', `Bearer ${key}`).expect(200);
+    await t.http().get('/v1/account').set('Authorization', 'Bearer didhub_live_wrong').expect(401);
+    await t.http().post('/v1/auth/login').send({ email, password: 'wrong wrong wrong' }).expect(401);
+
+    const setup = await session.post('/v1/auth/mfa/setup-start').send({}).expect(200);
+    const secret = setup.body.secret as string;
+    const code = speakeasy.totp({ secret, encoding: 'base32' });
+    await session.post('/v1/auth/mfa/setup-confirm').send({ code }).expect(200);
+
+    const log = lines.join('');
+    expect(lines.length).toBeGreaterThan(5);
+    expect(log).toContain(verified.headers['x-request-id']);
+    expect(log).toContain('/v1/auth/signup');
+    for (const secretValue of [password, token, cookie.split('=')[1], key, key.slice(12, 30), secret, code, email, '15551234567']) {
+      expect(log).not.toContain(secretValue);
+    }
+  });
+});
