@@ -11,6 +11,7 @@ import { CdrFilterQueryDto, ListCdrsQueryDto } from './cdr-query.dto';
 import { CdrListResponseDto, type CdrResponse, CdrResponseDto } from './cdr-response';
 import { streamCdrCsv } from './cdr-export.writer';
 import { CdrsService } from './cdrs.service';
+import { safeError } from '../common/logging/safe-error';
 
 @ApiTags('cdrs')
 @Controller('cdrs')
@@ -55,7 +56,7 @@ export class CdrsController {
     const filters = this.cdrs.filters(query);
     const filename = `cdrs-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '')}Z.csv`;
     await streamCdrCsv(res, this.cdrs.exportCsvBatches(principal.accountId, filters), filename, (err) =>
-      this.logger.error({ err }, 'CDR export failed after the response started'),
+      this.logger.error({ err: safeError(err) }, 'CDR export failed after the response started'),
     );
   }
 

@@ -15,7 +15,7 @@ const DEFAULT_LIMIT = 20;
  * Rows per export query: large enough to amortise the round trip, small enough that a batch
  * (about 200 KB of CSV) stays a small, short-lived allocation.
  */
-export const EXPORT_BATCH = 400;
+export const EXPORT_BATCH = 1000;
 
 /** Reading an account's CDRs: pages, one by id, and the export's batches. */
 @Injectable()
