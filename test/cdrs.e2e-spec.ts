@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { cdrCsvHeader, toCdrCsvLine } from '../src/cdr/cdr-csv';
 import type { CdrResponse } from '../src/cdr/cdr-response';
@@ -311,6 +313,83 @@ describe('reading CDRs (GET /v1/cdrs, /v1/cdrs/{id}, /v1/cdrs/export)', () => {
       const res = await client.get('/v1/cdrs/export').buffer(true);
       expect(res.status).toBe(200);
       expect(res.text).toBe(cdrCsvHeader() + listed.map((item) => toCdrCsvLine(item as unknown as CdrResponse)).join(''));
+    });
+
+    it('renders stored text with backslashes, tabs, line breaks and non-ASCII byte for byte', async () => {
+      const odd = await seedUser(t);
+      const client = await sessionClient(t, odd);
+      // Written past ingest validation on purpose: the export must render whatever is stored.
+      const externalIds = ['back\\slash', 'tab\there', 'two\nlines', 'cr\rlf\r\n', '\\N', '"\\"', 'é€😀', '', '\tlead'];
+      await t.prisma.cdr.createMany({
+        data: externalIds.map((externalId, i) => ({
+          id: newId('cdr'),
+          accountId: odd.accountId,
+          externalId,
+          direction: 'inbound',
+          fromNumber: ALICE,
+          toNumber: i % 2 ? 'x\\y\tz' : BOB,
+          startedAt: new Date(Date.parse('2024-08-01T00:00:00.001Z') + i * 1000),
+          answeredAt: null,
+          endedAt: new Date(Date.parse('2024-08-01T01:00:00Z')),
+          durationSeconds: 0,
+          billableSeconds: 0,
+          status: 'failed',
+          cost: '0.000000',
+          currency: 'USD',
+          numberId: i % 3 ? null : 'num\\\n',
+        })),
+      });
+      const listed = await listAll(client, '', 100);
+      expect(listed).toHaveLength(externalIds.length);
+      const res = await client.get('/v1/cdrs/export').buffer(true);
+      expect(res.status).toBe(200);
+      expect(res.text).toBe(cdrCsvHeader() + listed.map((item) => toCdrCsvLine(item as unknown as CdrResponse)).join(''));
+    });
+
+    it('stops reading the database when the client disconnects mid-export, and keeps serving exports', async () => {
+      const large = await seedUser(t);
+      const key = await seedApiKey(t, large.accountId, ['cdrs:read']);
+      const rows = 200_000;
+      await t.prisma.$executeRaw`
+        INSERT INTO cdrs (id, account_id, external_id, direction, from_number, to_number, started_at, ended_at,
+          duration_seconds, billable_seconds, status, cost, currency)
+        SELECT 'cdr_' || md5(${large.accountId} || n), ${large.accountId}, 'gone-' || n, 'outbound', ${ALICE}, ${BOB},
+          timestamptz '2025-03-01T00:00:00Z' + n * interval '1 second', timestamptz '2025-04-01T00:00:00Z', 60, 60,
+          'answered', 0.01, 'USD'
+        FROM generate_series(1, ${rows}) AS n`;
+      const exportRequest = (onChunk: (chunk: Buffer, res: IncomingMessage) => void) =>
+        new Promise<{ status: number; bytes: number }>((resolve, reject) => {
+          let bytes = 0;
+          const req = httpsRequest(`${t.url}/v1/cdrs/export`, { rejectUnauthorized: false, headers: { authorization: `Bearer ${key}` } }, (res) => {
+            res.on('data', (chunk: Buffer) => {
+              bytes += chunk.length;
+              onChunk(chunk, res);
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+            res.on('close', () => resolve({ status: res.statusCode ?? 0, bytes }));
+            res.on('error', reject);
+          });
+          req.on('error', reject);
+          req.end();
+        });
+
+      const cut = await exportRequest((_chunk, res) => res.destroy());
+      expect(cut.status).toBe(200);
+      const runningCopies = () =>
+        t.prisma.$queryRaw<{ n: number }[]>`
+          SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE pid <> pg_backend_pid() AND query LIKE 'COPY (%' AND position(${large.accountId} IN query) > 0`;
+      let running = (await runningCopies())[0].n;
+      for (let i = 0; i < 50 && running > 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        running = (await runningCopies())[0].n;
+      }
+      expect(running).toBe(0);
+
+      const full = await bearerClient(t, key).get('/v1/cdrs/export').buffer(true);
+      expect(full.status).toBe(200);
+      expect(full.text.split('\r\n')).toHaveLength(rows + 2);
+      expect(cut.bytes).toBeLessThan(Buffer.byteLength(full.text));
     });
 
     it('answers an empty result with just the header row', async () => {

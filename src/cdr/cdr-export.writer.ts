@@ -1,56 +1,71 @@
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import { cdrCsvHeader } from './cdr-csv';
 
-/** Resolves true once the socket takes more data, false if the client went away first. */
-function writable(res: Response): Promise<boolean> {
-  if (res.destroyed) return Promise.resolve(false);
-  // The drain may already have happened while the next batch was being fetched.
-  if (!res.writableNeedDrain) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => {
-      res.off('drain', onDrain);
+const CLIENT_GONE = Symbol('client gone');
+
+/**
+ * The body's first chunk (null when it is empty), or CLIENT_GONE if the response closed
+ * first; rejects with the body's error. Nothing is consumed beyond that chunk.
+ */
+function firstChunk(body: Readable, res: Response): Promise<Buffer | string | null | typeof CLIENT_GONE> {
+  return new Promise((resolve, reject) => {
+    const settle = (finish: () => void) => {
+      body.off('readable', onReadable);
+      body.off('end', onEnd);
+      body.off('error', onError);
       res.off('close', onClose);
-      resolve(ok);
+      finish();
     };
-    const onDrain = () => done(true);
-    const onClose = () => done(false);
-    res.once('drain', onDrain);
+    const onReadable = () => {
+      const chunk = body.read() as Buffer | string | null;
+      if (chunk !== null) settle(() => resolve(chunk));
+    };
+    const onEnd = () => settle(() => resolve(null));
+    const onError = (error: Error) => settle(() => reject(error));
+    const onClose = () => settle(() => resolve(CLIENT_GONE));
+    body.on('readable', onReadable);
+    body.once('end', onEnd);
+    body.once('error', onError);
     res.once('close', onClose);
   });
 }
 
 /**
- * Streams CSV batch by batch, each batch one pre-rendered chunk: the next batch is fetched
- * while the socket drains, and nothing more is written until it has, so a slow reader holds
- * the query loop back instead of filling memory (at most two batches are held). Headers go
- * out with the first batch: a failure before it is still an ordinary JSON error. A failure
- * after it destroys the connection, so a cut-off file never looks complete.
+ * Streams the CSV body after a header row, with backpressure: the body is read only as fast
+ * as the socket takes it, so a slow reader holds the database back instead of filling memory.
+ * Headers go out with the first chunk: a failure before it is still an ordinary JSON error.
+ * A failure after it destroys the connection, so a cut-off file never looks complete; a
+ * client that goes away destroys the body, which releases what it holds.
  */
 export async function streamCdrCsv(
   res: Response,
-  batches: AsyncIterable<string>,
+  body: Readable,
   filename: string,
   onLateError: (error: unknown) => void,
 ): Promise<void> {
-  const iterator = batches[Symbol.asyncIterator]();
-  const first = await iterator.next();
+  let first: Awaited<ReturnType<typeof firstChunk>>;
+  try {
+    first = await firstChunk(body, res);
+  } catch (error) {
+    body.destroy();
+    throw error;
+  }
+  if (first === CLIENT_GONE) {
+    body.destroy();
+    return;
+  }
   res.status(200);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
   res.write(cdrCsvHeader());
+  if (first !== null) res.write(first);
   try {
-    let next = first;
-    while (!next.done) {
-      if (!(await writable(res))) {
-        await iterator.return?.(undefined);
-        return;
-      }
-      res.write(next.value);
-      next = await iterator.next();
-    }
-    res.end();
+    await pipeline(body, res);
   } catch (error) {
-    onLateError(error);
-    res.destroy(error instanceof Error ? error : new Error('export failed'));
+    // A premature close is the client leaving, not a failure worth reporting.
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') onLateError(error);
+    res.destroy();
   }
 }

@@ -55,7 +55,7 @@ export class CdrsController {
   ): Promise<void> {
     const filters = this.cdrs.filters(query);
     const filename = `cdrs-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '')}Z.csv`;
-    await streamCdrCsv(res, this.cdrs.exportCsvBatches(principal.accountId, filters), filename, (err) =>
+    await streamCdrCsv(res, await this.cdrs.exportCsv(principal.accountId, filters), filename, (err) =>
       this.logger.error({ err: safeError(err) }, 'CDR export failed after the response started'),
     );
   }

@@ -1,8 +1,13 @@
+import { Readable, pipeline } from 'node:stream';
 import { Injectable } from '@nestjs/common';
+import { type Client, escapeLiteral, type Pool } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { Prisma } from '../generated/prisma/client';
+import type { PostgresHandle } from '../prisma/database';
 import { PrismaService } from '../prisma/prisma.service';
 import { newId } from '../common/ids/ids';
 import type { NewCdr } from './cdr-record';
+import { CopyTextLinesDecoder } from './copy-text-lines.decoder';
 
 export interface CdrRow {
   id: string;
@@ -69,12 +74,14 @@ function isoCell(column: string): Prisma.Sql {
   return Prisma.sql`to_char(${Prisma.raw(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
-/** One export line in CDR_CSV_COLUMNS order; integers and the numeric cost are plain numbers (never guarded). */
-const CSV_LINE = Prisma.sql`${csvTextCell('id')} || ',' || ${csvTextCell('direction')} || ',' || ${csvTextCell('from_number')}
+/** One export line without its CRLF, in CDR_CSV_COLUMNS order; integers and the numeric cost are plain numbers (never guarded). */
+const CSV_FIELDS = Prisma.sql`${csvTextCell('id')} || ',' || ${csvTextCell('direction')} || ',' || ${csvTextCell('from_number')}
   || ',' || ${csvTextCell('to_number')} || ',' || ${isoCell('started_at')} || ',' || coalesce(${isoCell('answered_at')}, '')
   || ',' || ${isoCell('ended_at')} || ',' || duration_seconds::text || ',' || billable_seconds::text
   || ',' || ${csvTextCell('status')} || ',' || cost::text || ',' || ${csvTextCell('currency')}
-  || ',' || coalesce(${csvTextCell('number_id')}, '') || ',' || ${csvTextCell('external_id')} || E'\r\n'`;
+  || ',' || coalesce(${csvTextCell('number_id')}, '') || ',' || ${csvTextCell('external_id')}`;
+
+const CSV_LINE = Prisma.sql`${CSV_FIELDS} || E'\r\n'`;
 
 const EXPORT_COLUMNS = Prisma.sql`id, direction, from_number, to_number, started_at, answered_at, ended_at, duration_seconds,
   billable_seconds, status, cost, currency, number_id, external_id`;
@@ -148,6 +155,30 @@ export class CdrsRepository {
   }
 
   /**
+   * Every matching row as CSV lines (no header row), newest first. On PostgreSQL one
+   * `COPY ... TO STDOUT` on a dedicated pooled connection streams the bytes straight through, so
+   * rows never become JS strings and the socket's pace holds the server back; destroying the
+   * returned stream (client gone) drops that connection. PGlite has no COPY streaming: there
+   * the rows come in keyset batches of `batchSize`, one string each.
+   */
+  async exportCsv(accountId: string, filters: CdrFilters, batchSize: number): Promise<Readable> {
+    const database = this.prisma.database;
+    if (database.kind === 'postgres') return copyCsv((database as PostgresHandle).pool, exportQuery(accountId, filters));
+    // One batch buffered ahead, one being fetched: the old at-most-two-batches bound.
+    return Readable.from(this.csvBatches(accountId, filters, batchSize), { objectMode: true, highWaterMark: 1 });
+  }
+
+  private async *csvBatches(accountId: string, filters: CdrFilters, batchSize: number): AsyncGenerator<string> {
+    let after: CdrPosition | null = null;
+    for (;;) {
+      const batch = await this.findCsvBatch(accountId, filters, after, batchSize);
+      if (batch.rows) yield batch.csv;
+      if (batch.rows < batchSize || !batch.last) return;
+      after = batch.last;
+    }
+  }
+
+  /**
    * The export's counterpart of findPage: the same keyset batch, but formatted to CSV and
    * concatenated by the database, so a batch reaches Node as one string instead of an object,
    * three Dates and a dozen strings per row.
@@ -172,6 +203,67 @@ export class CdrsRepository {
       last: row.lastStartedAt && row.lastId ? { startedAt: row.lastStartedAt, id: row.lastId } : null,
     };
   }
+}
+
+/**
+ * The whole export as one statement: the same filters, order and CSV formatting as
+ * findCsvBatch, one formatted line per row. COPY is a single snapshot, so there is no keyset.
+ */
+function exportQuery(accountId: string, filters: CdrFilters): Prisma.Sql {
+  const matched =
+    filters.number === null
+      ? Prisma.sql`SELECT ${EXPORT_COLUMNS} FROM cdrs WHERE ${conditions(accountId, filters, null, null)}`
+      : Prisma.sql`SELECT ${EXPORT_COLUMNS} FROM cdrs WHERE ${conditions(accountId, filters, null, 'from_number')}
+          UNION
+          SELECT ${EXPORT_COLUMNS} FROM cdrs WHERE ${conditions(accountId, filters, null, 'to_number')}`;
+  return Prisma.sql`SELECT ${CSV_FIELDS} AS line FROM (${matched}) AS matched ${NEWEST_FIRST}`;
+}
+
+/**
+ * COPY takes no bind parameters, so the values are written into the statement as literals,
+ * quoted by pg's escapeLiteral. Only strings (ids, filter values, ISO timestamps) occur here.
+ */
+function inlineValues(query: Prisma.Sql): string {
+  return query.strings.reduce((text, part, i) => {
+    if (i === 0) return part;
+    const value = query.values[i - 1];
+    if (typeof value !== 'string') throw new Error('only text values can be inlined into a COPY statement');
+    return `${text}${escapeLiteral(value)}${part}`;
+  });
+}
+
+/**
+ * Streams `query` (one text column) through COPY in text format; the decoder undoes COPY's
+ * escaping and ends each line with CRLF, so the bytes equal findCsvBatch's. The connection
+ * goes back to the pool only after a complete COPY; on an error or an early destroy its socket
+ * is destroyed, which ends the server-side COPY instead of leaving it blocked on a full socket.
+ */
+async function copyCsv(pool: Pool, query: Prisma.Sql): Promise<Readable> {
+  const statement = `COPY (${inlineValues(query)}) TO STDOUT`;
+  const client = await pool.connect();
+  // A dying socket is reported through the copy stream; nothing may surface as an unhandled 'error'.
+  const ignore = () => undefined;
+  client.on('error', ignore);
+  let copy;
+  try {
+    copy = client.query(copyTo(statement));
+  } catch (error) {
+    client.release(true);
+    throw error;
+  }
+  copy.on('error', ignore);
+  const lines = new CopyTextLinesDecoder();
+  pipeline(copy, lines, (error) => {
+    if (!error) {
+      client.off('error', ignore);
+      client.release();
+      return;
+    }
+    client.release(error);
+    // PoolClient's type omits the connection every pg Client has.
+    void (client as unknown as Client);
+  });
+  return lines;
 }
 
 function conditions(

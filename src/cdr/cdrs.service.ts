@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { CommonErrors } from '../common/errors/common-errors';
 import { isIdOf } from '../common/ids/ids';
@@ -12,8 +13,8 @@ import { parseIsoTimestamp } from './iso-timestamp';
 
 const DEFAULT_LIMIT = 20;
 /**
- * Rows per export query: large enough to amortise the round trip, small enough that a batch
- * (about 200 KB of CSV) stays a small, short-lived allocation.
+ * Rows per export query where the export is read in batches (PGlite): large enough to amortise
+ * the round trip, small enough that a batch (about 200 KB of CSV) stays a short-lived allocation.
  */
 export const EXPORT_BATCH = 1000;
 
@@ -58,18 +59,9 @@ export class CdrsService {
     return toCdrResponse(row);
   }
 
-  /**
-   * All matching rows as CSV text, newest first, one keyset query per batch; each yielded
-   * string is one batch's lines. Nothing is held beyond a batch.
-   */
-  async *exportCsvBatches(accountId: string, filters: CdrFilters, batchSize = EXPORT_BATCH): AsyncGenerator<string> {
-    let after: CdrPosition | null = null;
-    for (;;) {
-      const batch = await this.cdrs.findCsvBatch(accountId, filters, after, batchSize);
-      if (batch.rows) yield batch.csv;
-      if (batch.rows < batchSize || !batch.last) return;
-      after = batch.last;
-    }
+  /** All matching rows as CSV lines (no header row), newest first, streamed. */
+  exportCsv(accountId: string, filters: CdrFilters): Promise<Readable> {
+    return this.cdrs.exportCsv(accountId, filters, EXPORT_BATCH);
   }
 }
 

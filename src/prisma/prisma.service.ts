@@ -7,12 +7,13 @@ export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
 /** The Prisma client over the one opened database; closing the app closes the pool or PGlite. */
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
-  constructor(@Inject(DATABASE_HANDLE) private readonly databaseHandle: DatabaseHandle) {
-    super({ adapter: databaseHandle.clientAdapter() });
+  /** The opened database, for what Prisma cannot do (e.g. COPY streaming); repositories only. */
+  constructor(@Inject(DATABASE_HANDLE) readonly database: DatabaseHandle) {
+    super({ adapter: database.clientAdapter() });
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.$disconnect();
-    await this.databaseHandle.close();
+    await this.database.close();
   }
 }
