@@ -261,7 +261,7 @@ async function copyCsv(pool: Pool, query: Prisma.Sql): Promise<Readable> {
     }
     client.release(error);
     // PoolClient's type omits the connection every pg Client has.
-    void (client as unknown as Client);
+    (client as unknown as Client).connection.stream.destroy();
   });
   return lines;
 }
