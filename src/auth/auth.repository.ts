@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
+import { insertOwnedAccount } from '../accounts/owned-account.repository';
 
 export interface AccountGrant {
   accountId: string;
@@ -114,19 +115,7 @@ export class AuthRepository {
   async createSignup(signup: NewSignup): Promise<boolean> {
     try {
       await this.prisma.$transaction(async (tx) => {
-        await tx.account.create({ data: { id: signup.accountId, name: signup.accountName } });
-        await tx.user.create({
-          data: {
-            id: signup.userId,
-            email: signup.email,
-            name: signup.name,
-            passwordHash: signup.passwordHash,
-            defaultAccountId: signup.accountId,
-          },
-        });
-        await tx.membership.create({
-          data: { id: signup.membershipId, accountId: signup.accountId, userId: signup.userId, role: 'owner' },
-        });
+        await insertOwnedAccount(tx, { ...signup, emailVerifiedAt: null });
         await tx.emailToken.create({ data: signup.token });
       });
       return true;

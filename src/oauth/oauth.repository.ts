@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountGrant } from '../auth/auth.repository';
 import { PrismaService } from '../prisma/prisma.service';
+import { insertOwnedAccount } from '../accounts/owned-account.repository';
 
 const SIGN_IN_USER_SELECT = {
   id: true,
@@ -88,20 +89,7 @@ export class OAuthRepository {
   /** A new user owning a new account, signed in through the identity; one transaction. */
   async createUser(input: NewOAuthUser): Promise<OAuthUserRow> {
     return this.prisma.$transaction(async (tx) => {
-      await tx.account.create({ data: { id: input.accountId, name: input.accountName } });
-      await tx.user.create({
-        data: {
-          id: input.userId,
-          email: input.email,
-          name: input.name,
-          passwordHash: null,
-          emailVerifiedAt: input.emailVerifiedAt,
-          defaultAccountId: input.accountId,
-        },
-      });
-      await tx.membership.create({
-        data: { id: input.membershipId, accountId: input.accountId, userId: input.userId, role: 'owner', permissions: [] },
-      });
+      await insertOwnedAccount(tx, { ...input, passwordHash: null });
       await tx.oAuthIdentity.create({
         data: { id: input.identityId, userId: input.userId, provider: input.provider, subject: input.subject },
       });
