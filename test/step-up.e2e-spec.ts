@@ -47,4 +47,31 @@ describe('step-up for sensitive actions', () => {
     const client = await sessionClient(t, user);
     await client.post('/v1/api-keys').send({ name: 'fresh' }).expect(201);
   });
+
+  it('counts wrong passwords at step-up toward the sign-in lock-out', async () => {
+    const { client, user } = await staleSession();
+    for (let i = 0; i < 5; i++) {
+      await client.post('/v1/auth/reauthenticate').send({ password: `wrong guess ${i} xyz` }).expect(401);
+    }
+    const locked = await client.post('/v1/auth/reauthenticate').send({ password: SEED_PASSWORD }).expect(429);
+    expect(locked.body.error.code).toBe('too_many_failed_logins');
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    await t.http().post('/v1/auth/login').send({ email: user.email, password: SEED_PASSWORD }).expect(429);
+  });
+
+  it('counts wrong current passwords on password change toward the same lock-out', async () => {
+    const user = await seedUser(t);
+    const client = await sessionClient(t, user);
+    for (let i = 0; i < 5; i++) {
+      await client
+        .post('/v1/auth/password/change')
+        .send({ current_password: `wrong guess ${i} xyz`, new_password: 'a much better passphrase 42' })
+        .expect(400);
+    }
+    const locked = await client
+      .post('/v1/auth/password/change')
+      .send({ current_password: SEED_PASSWORD, new_password: 'a much better passphrase 42' })
+      .expect(429);
+    expect(locked.body.error.code).toBe('too_many_failed_logins');
+  });
 });

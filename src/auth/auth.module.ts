@@ -8,6 +8,7 @@ import { AuthRepository } from './auth.repository';
 import { LoginService } from './login.service';
 import { PasswordHasher } from './password-hasher';
 import { PasswordController } from './password.controller';
+import { PasswordAttempts } from './password-attempts.service';
 import { PasswordService } from './password.service';
 import { SignInService } from './sign-in.service';
 import { SignupService } from './signup.service';
@@ -28,9 +29,10 @@ import { SignupService } from './signup.service';
     SignupService,
     LoginService,
     PasswordService,
+    PasswordAttempts,
     MfaChallengeRepository,
     MfaChallengeService,
   ],
-  exports: [PasswordHasher, SignInService, MfaChallengeService, LoginHistoryModule],
+  exports: [PasswordHasher, PasswordAttempts, SignInService, MfaChallengeService, LoginHistoryModule],
 })
 export class AuthModule {}

@@ -202,6 +202,11 @@ export class AuthRepository {
     return locked.count > 0;
   }
 
+  async lockedUntilOf(userId: string): Promise<Date | null> {
+    const row = await this.prisma.user.findUnique({ where: { id: userId }, select: { lockedUntil: true } });
+    return row?.lockedUntil ?? null;
+  }
+
   /** Conditional, so the common case (nothing to reset) writes nothing. */
   async clearFailedLogins(userId: string): Promise<void> {
     await this.prisma.user.updateMany({

@@ -6,6 +6,7 @@ import { AuthMailer } from './auth-mailer';
 import { AuthRepository } from './auth.repository';
 import type { SignInResult } from './auth.responses';
 import { hashEmailToken, newEmailToken, PASSWORD_RESET_TTL_MS } from './email-token';
+import { PasswordAttempts } from './password-attempts.service';
 import { PasswordHasher } from './password-hasher';
 import { passwordWeakness } from './password-policy';
 import { SignInService } from './sign-in.service';
@@ -15,6 +16,7 @@ export class PasswordService {
   constructor(
     private readonly users: AuthRepository,
     private readonly hasher: PasswordHasher,
+    private readonly attempts: PasswordAttempts,
     private readonly mailer: AuthMailer,
     private readonly signIn: SignInService,
   ) {}
@@ -22,7 +24,7 @@ export class PasswordService {
   /** Keeps the session that asked and revokes every other one. */
   async change(userId: string, sessionId: string, currentPassword: string, newPassword: string): Promise<number> {
     const user = await this.users.passwordHashOf(userId);
-    if (!user || !(await this.hasher.verify(currentPassword, user.passwordHash))) {
+    if (!user || !(await this.attempts.verify(userId, currentPassword, user.passwordHash))) {
       throw AuthErrors.currentPasswordIncorrect();
     }
     this.checkNewPassword(newPassword, user.email);

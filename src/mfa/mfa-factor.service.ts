@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PasswordHasher } from '../auth/password-hasher';
+import { PasswordAttempts } from '../auth/password-attempts.service';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { ENCRYPTED_FIELDS, encryptionContext } from '../common/crypto/encrypted-fields';
 import { hashRecoveryCode } from './recovery-codes';
@@ -18,7 +18,7 @@ export class MfaFactorService {
   constructor(
     private readonly repo: MfaRepository,
     private readonly encryption: EncryptionService,
-    private readonly passwords: PasswordHasher,
+    private readonly passwords: PasswordAttempts,
   ) {}
 
   findUser(userId: string): Promise<MfaUserRow | null> {
@@ -46,6 +46,6 @@ export class MfaFactorService {
   }
 
   acceptPassword(user: MfaUserRow, password: string): Promise<boolean> {
-    return this.passwords.verify(password, user.passwordHash);
+    return this.passwords.verify(user.id, password, user.passwordHash);
   }
 }
