@@ -124,6 +124,34 @@ describe('rate limits (in-memory counters)', () => {
   });
 });
 
+describe('refused credentials', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: SMALL });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('spend the per-IP budget, so guessing keys, cookies or the operator token is limited', async () => {
+    const guesses = [
+      () => t.http().get('/v1/account').set('Authorization', 'Bearer didhub_live_guess'),
+      () => t.http().get('/v1/account').set('Cookie', 'didhub_sid=ses_x.guess.sig'),
+      () => t.http().get('/v1/admin/accounts/acct_x').set('Authorization', 'Bearer not-the-operator-token-000000000000'),
+      () => t.http().get('/v1/account'),
+    ];
+    for (const guess of guesses) {
+      const res = await guess();
+      expect(res.status).toBe(401);
+      expect(res.headers['ratelimit-policy']).toBe('"anon";q=4;w=60');
+    }
+    expectRateLimited(await guesses[0](), 'anon');
+    // A valid key is still served: authenticated traffic spends its account's budget instead.
+    const user = await seedUser(t);
+    await bearerClient(t, await seedApiKey(t, user.accountId)).get('/v1/account').expect(200);
+  });
+});
+
 if (REDIS_URL) {
   describe('rate limits shared through Redis', () => {
     const prefix = `didhub-test:${randomBytes(6).toString('hex')}:`;

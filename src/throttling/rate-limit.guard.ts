@@ -7,6 +7,7 @@ import {
   type ThrottlerRequest,
 } from '@nestjs/throttler';
 import type { Response } from 'express';
+import type { AuthFailureLimiter } from '../common/auth/auth-failure-limiter';
 import { clientIp } from '../common/http/client-ip';
 import type { AppRequest } from '../common/http/request-context';
 import { APP_CONFIG } from '../config/config.module';
@@ -31,7 +32,7 @@ const READ_METHODS = new Set(['GET', 'HEAD']);
  * header); a finished match is handed to the interceptor so it does not read it again.
  */
 @Injectable()
-export class RateLimitGuard extends ThrottlerGuard {
+export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter {
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     private readonly counters: RateLimitStorage,
@@ -76,15 +77,29 @@ export class RateLimitGuard extends ThrottlerGuard {
     const { req, res } = this.getRequestResponse(context);
     const name = throttler.name as AppliedPolicy['name'];
     const policy: AppliedPolicy = { name, limit, tracker: await getTracker(req, context) };
-    const key = generateKey(context, policy.tracker, name);
-    const record = await this.storageService.increment(key, ttl, limit, blockDuration, name);
+    await this.spend(policy, generateKey(context, policy.tracker, name), ttl, blockDuration, res as Response);
+    return true;
+  }
+
+  /** A request whose credentials were refused is anonymous traffic: it spends its IP's budget. */
+  async spendOnFailure(req: AppRequest, res: Response): Promise<void> {
+    const policy = this.anonymousPolicy(req);
+    res.setHeader('RateLimit-Policy', policyHeader(policy));
+    await this.spend(policy, this.counterKey(policy), RATE_LIMIT_WINDOW_MS, 0, res);
+  }
+
+  private async spend(policy: AppliedPolicy, key: string, ttl: number, blockDuration: number, res: Response): Promise<void> {
+    const record = await this.storageService.increment(key, ttl, policy.limit, blockDuration, policy.name);
     if (record.isBlocked) {
       const retryAfter = Math.max(1, Math.ceil(record.timeToBlockExpire));
       this.setResponseHeader(res, 'RateLimit', stateHeader(policy, 0, retryAfter));
-      throw ThrottlingErrors.rateLimited(name, retryAfter);
+      throw ThrottlingErrors.rateLimited(policy.name, retryAfter);
     }
-    this.setResponseHeader(res, 'RateLimit', stateHeader(policy, limit - record.totalHits, record.timeToExpire));
-    return true;
+    this.setResponseHeader(res, 'RateLimit', stateHeader(policy, policy.limit - record.totalHits, record.timeToExpire));
+  }
+
+  private anonymousPolicy(req: AppRequest): AppliedPolicy {
+    return { name: 'anon', limit: this.config.rateLimit.anonPerMinute, tracker: `ip:${clientIp(req) ?? 'unknown'}` };
   }
 
   private async policyFor(context: ExecutionContext, req: AppRequest): Promise<AppliedPolicy | null> {
@@ -93,7 +108,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     if (this.reflector.getAllAndOverride<boolean>(AUTH_RATE_LIMIT, [context.getHandler(), context.getClass()])) {
       return { name: 'auth', limit: limits.authPerMinute, tracker: `ip:${clientIp(req) ?? 'unknown'}` };
     }
-    if (!principal) return { name: 'anon', limit: limits.anonPerMinute, tracker: `ip:${clientIp(req) ?? 'unknown'}` };
+    if (!principal) return this.anonymousPolicy(req);
     if (principal.kind === 'admin') return null;
     const overrides = await this.accountLimits.overridesFor(principal.accountId);
     const tracker = `acct:${principal.accountId}`;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { getOptionsToken, getStorageToken, type ThrottlerModuleOptions } from '@nestjs/throttler';
+import { AuthFailureLimiter } from '../common/auth/auth-failure-limiter';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
@@ -27,7 +28,8 @@ import { RateLimitStorage } from './rate-limit.storage';
     AccountRateLimitsRepository,
     AccountRateLimits,
     RateLimitGuard,
+    { provide: AuthFailureLimiter, useExisting: RateLimitGuard },
   ],
-  exports: [getStorageToken(), getOptionsToken(), RateLimitStorage, AccountRateLimits, IdempotencyModule],
+  exports: [AuthFailureLimiter, getStorageToken(), getOptionsToken(), RateLimitStorage, AccountRateLimits, IdempotencyModule],
 })
 export class ThrottlingModule {}

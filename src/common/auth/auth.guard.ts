@@ -1,8 +1,10 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { ApiError } from '../errors/api-error';
 import { CommonErrors } from '../errors/common-errors';
 import type { AppRequest } from '../http/request-context';
+import { AuthFailureLimiter } from './auth-failure-limiter';
 import { Authenticator } from './authenticator';
 import { DEFAULT_ROUTE_AUTH, ROUTE_AUTH, type RouteAuth } from './route-auth';
 
@@ -19,15 +21,30 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
+    private readonly failures: AuthFailureLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const route = routeAuthOf(this.reflector, context);
     if (route.kind === 'public') return true;
     const req = context.switchToHttp().getRequest<Request>();
-    const principal = await this.authenticator.authenticate(req, route);
-    if (!principal) throw CommonErrors.unauthenticated();
+    let principal;
+    try {
+      principal = await this.authenticator.authenticate(req, route);
+    } catch (error) {
+      if (error instanceof ApiError && error.getStatus() === 401) await this.spendFailure(context);
+      throw error;
+    }
+    if (!principal) {
+      await this.spendFailure(context);
+      throw CommonErrors.unauthenticated();
+    }
     (req as AppRequest).didhub!.principal = principal;
     return true;
+  }
+
+  private spendFailure(context: ExecutionContext): Promise<void> {
+    const http = context.switchToHttp();
+    return this.failures.spendOnFailure(http.getRequest<Request>(), http.getResponse<Response>());
   }
 }
