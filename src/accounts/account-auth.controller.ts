@@ -10,9 +10,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
-import type { Principal } from '../common/auth/principal';
+import { sessionPrincipal, type Principal } from '../common/auth/principal';
 import { SessionOnly } from '../common/auth/route-auth';
-import { sessionPrincipal } from './account-roles';
 import { AccountsService } from './accounts.service';
 import { AccountResponseDto } from './dto/account.dto';
 import { AcceptInvitationDto, SwitchAccountDto } from './dto/invitation.dto';

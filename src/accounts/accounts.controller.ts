@@ -14,10 +14,9 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
-import type { CustomerPrincipal, Principal } from '../common/auth/principal';
+import { sessionPrincipal, type CustomerPrincipal, type Principal } from '../common/auth/principal';
 import { Authenticated, SessionOnly } from '../common/auth/route-auth';
 import { ListQueryDto, type ListResponse } from '../common/pagination/list';
-import { sessionPrincipal } from './account-roles';
 import { AccountsService } from './accounts.service';
 import { AccountResponseDto, UpdateAccountDto } from './dto/account.dto';
 import { InvitationResponseDto } from './dto/invitation.dto';

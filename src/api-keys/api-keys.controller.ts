@@ -9,19 +9,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
-import type { Principal, SessionPrincipal } from '../common/auth/principal';
+import { sessionPrincipal, type Principal } from '../common/auth/principal';
 import { SessionOnly } from '../common/auth/route-auth';
 import { ListQueryDto, type ListResponse } from '../common/pagination/list';
 import { RequireRecentAuth } from '../mfa/require-recent-auth.guard';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyListResponseDto, ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key-response.dto';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
-
-/** @SessionOnly() promises a session principal; anything else here is a wiring bug, not a client error. */
-function asSession(principal: Principal): SessionPrincipal {
-  if (principal.kind !== 'session') throw new Error('api-keys routes must be session-only');
-  return principal;
-}
 
 @ApiTags('api-keys')
 @Controller('api-keys')
@@ -44,14 +38,14 @@ export class ApiKeysController {
   @ApiCreatedResponse({ type: CreatedApiKeyResponseDto })
   @ApiBadRequestResponse({ description: 'Bad name, unknown scope, `*` combined with other scopes, or expires_at not in the future.' })
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponseDto> {
-    return this.apiKeys.create(asSession(principal), body);
+    return this.apiKeys.create(sessionPrincipal(principal), body);
   }
 
   @Get()
   @ApiOperation({ summary: 'List the account’s API keys that are not revoked (newest first). Never includes the key.' })
   @ApiOkResponse({ type: ApiKeyListResponseDto })
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListQueryDto): Promise<ListResponse<ApiKeyResponseDto>> {
-    return this.apiKeys.list(asSession(principal), query.limit ?? 20, query.cursor);
+    return this.apiKeys.list(sessionPrincipal(principal), query.limit ?? 20, query.cursor);
   }
 
   @Get(':id')
@@ -59,7 +53,7 @@ export class ApiKeysController {
   @ApiOkResponse({ type: ApiKeyResponseDto })
   @ApiNotFoundResponse({ description: 'No such key in this account.' })
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<ApiKeyResponseDto> {
-    return this.apiKeys.get(asSession(principal), id);
+    return this.apiKeys.get(sessionPrincipal(principal), id);
   }
 
   @Delete(':id')
@@ -72,6 +66,6 @@ export class ApiKeysController {
   @ApiOkResponse({ type: ApiKeyResponseDto })
   @ApiNotFoundResponse({ description: 'No such key in this account.' })
   revoke(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<ApiKeyResponseDto> {
-    return this.apiKeys.revoke(asSession(principal), id);
+    return this.apiKeys.revoke(sessionPrincipal(principal), id);
   }
 }

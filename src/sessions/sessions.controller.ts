@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
-import type { Principal, SessionPrincipal } from '../common/auth/principal';
+import { sessionPrincipal, type Principal } from '../common/auth/principal';
 import { SessionOnly } from '../common/auth/route-auth';
 import { ListQueryDto, type ListResponse } from '../common/pagination/list';
 import {
@@ -20,12 +20,6 @@ import {
 } from './dto/session.response';
 import { SessionManagementService } from './session-management.service';
 import { SessionsService } from './sessions.service';
-
-/** @SessionOnly() guarantees a session principal; anything else is a wiring bug. */
-function asSession(principal: Principal): SessionPrincipal {
-  if (principal.kind !== 'session') throw new Error('session-only route reached without a session principal');
-  return principal;
-}
 
 @ApiTags('sessions')
 @Controller('auth/sessions')
@@ -50,7 +44,7 @@ export class SessionsController {
   @ApiOkResponse({ type: SessionListResponseDto })
   @ApiBadRequestResponse({ description: 'parameter_invalid: bad `limit` or `cursor`.' })
   list(@CurrentPrincipal() principal: Principal, @Query() query: ListQueryDto): Promise<ListResponse<SessionResponseDto>> {
-    return this.management.list(asSession(principal), query.limit, query.cursor);
+    return this.management.list(sessionPrincipal(principal), query.limit, query.cursor);
   }
 
   @Post('revoke-others')
@@ -61,7 +55,7 @@ export class SessionsController {
   })
   @ApiOkResponse({ type: RevokeOthersResponseDto })
   async revokeOthers(@CurrentPrincipal() principal: Principal): Promise<RevokeOthersResponseDto> {
-    return { revoked_count: await this.management.revokeOthers(asSession(principal)) };
+    return { revoked_count: await this.management.revokeOthers(sessionPrincipal(principal)) };
   }
 
   @Post(':id/revoke')
@@ -80,7 +74,7 @@ export class SessionsController {
     @Param('id') id: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SessionResponseDto> {
-    const { session, current } = await this.management.revoke(asSession(principal), id);
+    const { session, current } = await this.management.revoke(sessionPrincipal(principal), id);
     if (current) this.sessions.clearCookie(res);
     return session;
   }

@@ -33,7 +33,7 @@ export class SessionsService {
   private readonly refreshMs: number;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly sessions: SessionsRepository,
   ) {
     this.codec = new SessionCookieCodec(config.sessionSecrets);

@@ -25,3 +25,9 @@ export interface AdminPrincipal {
 
 export type Principal = SessionPrincipal | ApiKeyPrincipal | AdminPrincipal;
 export type CustomerPrincipal = SessionPrincipal | ApiKeyPrincipal;
+
+/** The session principal on a @SessionOnly() route; anything else there is a wiring bug, not a client error. */
+export function sessionPrincipal(principal: Principal): SessionPrincipal {
+  if (principal.kind !== 'session') throw new Error('session-only route reached without a session principal');
+  return principal;
+}
