@@ -170,6 +170,14 @@ describe('configuration', () => {
     expect(loadConfig({ ...env, TRUST_PROXY: '10.0.0.0/8' }).nodeEnv).toBe('production');
   });
 
+  it('production refuses weaker settings: OAuth without PUBLIC_API_URL, a low BCRYPT_COST', () => {
+    const env: Record<string, string> = { ...base, ...secrets, NODE_ENV: 'production' };
+    const providers = JSON.stringify([{ name: 'idp', issuer: 'https://idp.example', client_id: 'c', client_secret: 's' }]);
+    expect(() => loadConfig({ ...env, OAUTH_PROVIDERS: providers })).toThrow(/PUBLIC_API_URL/);
+    expect(loadConfig({ ...env, OAUTH_PROVIDERS: providers, PUBLIC_API_URL: 'https://api.didhub.io' }).oauthProviders).toHaveLength(1);
+    expect(() => loadConfig({ ...env, BCRYPT_COST: '6' })).toThrow(/BCRYPT_COST/);
+  });
+
   it('names the variable when a value is bad', () => {
     const env = { ...base, ...secrets };
     expect(() => loadConfig({ ...env, PORT: 'eighty' })).toThrow(/PORT/);

@@ -210,6 +210,15 @@ export function loadConfig(env: Env): AppConfig {
     throw new ConfigError('ADMIN_API_TOKEN must be at least 32 characters');
   }
 
+  const oauthProviders = parseOAuthProviders(str(env, 'OAUTH_PROVIDERS'));
+  const publicApiUrl = parsePublicApiUrl(str(env, 'PUBLIC_API_URL'));
+  const bcryptCost = int(env, 'BCRYPT_COST', 12, 4, 15);
+  if (nodeEnv === 'production') {
+    // Without a fixed public URL the OAuth redirect URI would follow the request's Host header.
+    if (oauthProviders.length && publicApiUrl === null) throw new ConfigError('production with OAUTH_PROVIDERS requires PUBLIC_API_URL');
+    if (bcryptCost < 10) throw new ConfigError('BCRYPT_COST must be at least 10 in production');
+  }
+
   return {
     nodeEnv,
     port: int(env, 'PORT', 3443, 0, 65535),
@@ -238,10 +247,10 @@ export function loadConfig(env: Env): AppConfig {
     mailFrom: str(env, 'MAIL_FROM') ?? 'DIDHub <no-reply@didhub.io>',
     dashboardOrigins: parseOrigins(str(env, 'DASHBOARD_ORIGINS')),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
-    bcryptCost: int(env, 'BCRYPT_COST', 12, 4, 15),
+    bcryptCost,
     logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
-    oauthProviders: parseOAuthProviders(str(env, 'OAUTH_PROVIDERS')),
-    publicApiUrl: parsePublicApiUrl(str(env, 'PUBLIC_API_URL')),
+    oauthProviders,
+    publicApiUrl,
   };
 }
 
