@@ -1,25 +1,15 @@
 import { createHash } from 'node:crypto';
 import { bearerClient, seedApiKey, seedUser, uniqueEmail } from './support/seed';
 import { startTestApp, TEST_ORIGIN, type TestApp } from './support/test-app';
+import { setCookies, sessionCookieOf } from './support/cookies';
 
-const AUTH_TEST_ENV = { BCRYPT_COST: '10', RATE_LIMIT_AUTH_PER_MINUTE: '100000', RATE_LIMIT_ANON_PER_MINUTE: '100000' };
-
-function setCookies(res: { headers: Record<string, unknown> }): string[] {
-  return ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []);
-}
-
-function sessionCookieOf(res: { headers: Record<string, unknown> }): string {
-  const cookie = setCookies(res).find((c) => c.startsWith('didhub_sid='));
-  if (!cookie) throw new Error('no didhub_sid cookie set');
-  return cookie.split(';')[0];
-}
 
 const withoutRequestId = (body: { error: Record<string, unknown> }) => ({ ...body.error, request_id: null });
 
 describe('password sign-in, sign-out and me', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: AUTH_TEST_ENV });
+    t = await startTestApp();
   });
   afterAll(async () => {
     await t.close();

@@ -2,21 +2,14 @@ import { createHash } from 'node:crypto';
 import { latestToken, mailsTo } from './support/mailbox';
 import { uniqueEmail } from './support/seed';
 import { startTestApp, TEST_ORIGIN, type TestApp } from './support/test-app';
+import { sessionCookieOf } from './support/cookies';
 
-const AUTH_TEST_ENV = { BCRYPT_COST: '10', RATE_LIMIT_AUTH_PER_MINUTE: '100000', RATE_LIMIT_ANON_PER_MINUTE: '100000' };
 const PASSWORD = 'a sturdy passphrase 42';
-
-function sessionCookieOf(res: { headers: Record<string, unknown> }): string {
-  const cookies = ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []);
-  const cookie = cookies.find((c) => c.startsWith('didhub_sid='));
-  if (!cookie) throw new Error('no didhub_sid cookie set');
-  return cookie.split(';')[0];
-}
 
 describe('sign-up and email verification', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: AUTH_TEST_ENV });
+    t = await startTestApp();
   });
   afterAll(async () => {
     await t.close();

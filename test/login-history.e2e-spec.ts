@@ -1,20 +1,13 @@
 import { latestToken } from './support/mailbox';
 import { seedApiKey, bearerClient, seedUser, sessionClient, uniqueEmail } from './support/seed';
 import { startTestApp, TEST_ORIGIN, type TestApp } from './support/test-app';
+import { sessionCookieOf } from './support/cookies';
 
-const AUTH_TEST_ENV = { BCRYPT_COST: '10', RATE_LIMIT_AUTH_PER_MINUTE: '100000', RATE_LIMIT_ANON_PER_MINUTE: '100000' };
-
-function sessionCookieOf(res: { headers: Record<string, unknown> }): string {
-  const cookies = ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []);
-  const cookie = cookies.find((c) => c.startsWith('didhub_sid='));
-  if (!cookie) throw new Error('no didhub_sid cookie set');
-  return cookie.split(';')[0];
-}
 
 describe('login history', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: AUTH_TEST_ENV });
+    t = await startTestApp();
   });
   afterAll(async () => {
     await t.close();
@@ -142,7 +135,7 @@ describe('login history', () => {
 describe('login history behind a trusted proxy', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: { ...AUTH_TEST_ENV, TRUST_PROXY: '127.0.0.1' } });
+    t = await startTestApp({ env: { TRUST_PROXY: '127.0.0.1' } });
   });
   afterAll(async () => {
     await t.close();

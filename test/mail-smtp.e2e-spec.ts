@@ -51,9 +51,6 @@ describe('mail over SMTP', () => {
     smtp = await startSmtpServer();
     t = await startTestApp({
       env: {
-        BCRYPT_COST: '10',
-        RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-        RATE_LIMIT_ANON_PER_MINUTE: '100000',
         SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
         MAIL_FROM: 'DIDHub <no-reply@didhub.test>',
       },

@@ -41,6 +41,8 @@ export function testEnv(dataDir: string, env: Env = {}): Env {
     ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
     DATABASE_URL: process.env.DATABASE_URL,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // The cheapest bcrypt cost production accepts; hashing still takes real time in tests.
+    BCRYPT_COST: '10',
     // Suites sign in many times from 127.0.0.1; rate-limit suites set their own small budgets.
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',
     RATE_LIMIT_ANON_PER_MINUTE: '100000',
