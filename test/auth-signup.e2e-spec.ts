@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { latestToken, mailsTo } from './support/mailbox';
 import { uniqueEmail } from './support/seed';
 import { startTestApp, TEST_ORIGIN, type TestApp } from './support/test-app';
-import { sessionCookieOf } from './support/cookies';
+import { sessionCookieOf, setCookies } from './support/cookies';
 
 const PASSWORD = 'a sturdy passphrase 42';
 
@@ -56,6 +56,8 @@ describe('sign-up and email verification', () => {
     const verified = await t.http().post('/v1/auth/verify-email').send({ token }).expect(200);
     expect(verified.body.user).toMatchObject({ object: 'user', email, email_verified: true, mfa_enabled: false });
     expect(verified.body.account).toMatchObject({ object: 'account', name: 'Compilers Inc', role: 'owner' });
+    const issued = setCookies(verified).find((c) => c.startsWith('didhub_sid='))!.toLowerCase();
+    for (const attribute of ['httponly', 'secure', 'samesite=lax', 'path=/']) expect(issued).toContain(attribute);
     const cookie = sessionCookieOf(verified);
     const me = await t.http().get('/v1/auth/me').set('Cookie', cookie).expect(200);
     expect(me.body.user.email).toBe(email);

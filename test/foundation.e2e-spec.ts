@@ -37,6 +37,12 @@ describe('transport security and wire format', () => {
     await expect(tlsHandshake(port, 'TLSv1.2')).resolves.toBe('TLSv1.2');
   });
 
+  it('serves nothing over plain HTTP on its port', async () => {
+    const plain = t.url.replace('https://', 'http://');
+    const answer = await fetch(`${plain}/v1/health`).then((res) => res.status, (error: Error) => error.name);
+    expect(answer).not.toBe(200);
+  });
+
   it('sends HSTS, nosniff, no-store and a request id, and no X-Powered-By', async () => {
     const res = await t.http().get('/v1/health').expect(200);
     expect(res.headers['strict-transport-security']).toMatch(/max-age=31536000/);

@@ -85,6 +85,19 @@ describe('Idempotency-Key on mutations', () => {
     expect(second.body.name).not.toBe('renamed after revoke');
   });
 
+  it('replays a PATCH, and refuses the same key with another body without changing anything', async () => {
+    const user = await owner();
+    const client = await sessionClient(t, user);
+    const key = newKey();
+    const first = await client.patch('/v1/account').set('Idempotency-Key', key).send({ name: 'Alpha Ltd' }).expect(200);
+    const second = await client.patch('/v1/account').set('Idempotency-Key', key).send({ name: 'Alpha Ltd' }).expect(200);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.body).toEqual(first.body);
+    const other = await client.patch('/v1/account').set('Idempotency-Key', key).send({ name: 'Beta Ltd' }).expect(422);
+    expect(other.body.error.code).toBe('idempotency_key_reused');
+    expect((await t.prisma.account.findUniqueOrThrow({ where: { id: user.accountId } })).name).toBe('Alpha Ltd');
+  });
+
   it('answers 422 idempotency_key_reused for the same key with a different body, path or method', async () => {
     const user = await owner();
     const client = await sessionClient(t, user);
