@@ -59,8 +59,9 @@ export class AppModule {
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         // After AuthGuard (Nest runs global guards in registration order): budgets are per account.
-        { provide: APP_GUARD, useClass: RateLimitGuard },
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        // The modules' own instances, so the guard that limits refused credentials is this one too.
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
+        { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
     };

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { uniqueEmail } from './support/seed';
+import { seedUser, sessionClient, uniqueEmail } from './support/seed';
 import { startTestApp, type TestApp } from './support/test-app';
 
 interface ReceivedMail {
@@ -74,5 +74,27 @@ describe('mail over SMTP', () => {
     const verified = await t.http().post('/v1/auth/verify-email').send({ token: match![1] }).expect(200);
     expect(verified.body.user).toMatchObject({ email, email_verified: true });
     await t.http().post('/v1/auth/login').send({ email, password: 'a sturdy passphrase 42' }).expect(200);
+  });
+});
+
+describe('when the SMTP server is unreachable', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // Nothing listens on port 1: every delivery fails.
+    t = await startTestApp({ env: { SMTP_URL: 'smtp://127.0.0.1:1' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('still completes changes whose notice cannot be delivered: adding a member, inviting, creating a key', async () => {
+    const owner = await seedUser(t, { apiKeysEnabled: true });
+    const colleague = await seedUser(t);
+    const client = await sessionClient(t, owner);
+    await client.post('/v1/account/members').send({ email: colleague.email, role: 'member' }).expect(201);
+    await client.post('/v1/account/members').send({ email: uniqueEmail('invitee'), role: 'member' }).expect(201);
+    const key = await client.post('/v1/api-keys').send({ name: 'despite mail' }).expect(201);
+    expect(key.body.key).toMatch(/^didhub_live_/);
+    await t.http().post('/v1/auth/signup').send({ email: uniqueEmail('nomail'), password: 'a sturdy passphrase 42', name: 'N', account_name: 'N' }).expect(202);
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma/prisma.service';
+import { isUniqueViolation } from '../common/errors/prisma-errors';
 
 const PURPOSE = 'invitation';
 
@@ -37,10 +38,6 @@ export interface NewInvitation {
 export type RedeemResult = 'redeemed' | 'token_used' | 'already_member';
 
 class AlreadyMember extends Error {}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}
 
 /** Invitations are single-use e-mail tokens (purpose `invitation`); only the token's hash is stored. */
 @Injectable()

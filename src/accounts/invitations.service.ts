@@ -55,7 +55,7 @@ export class InvitationsService {
     );
     const account = await this.accounts.find(principal.accountId);
     const link = dashboardLink(this.config.dashboardOrigins[0], '/invitations/accept', token);
-    await this.mail.send({
+    await this.mail.sendBestEffort({
       to: request.email,
       subject: 'You are invited to a DIDHub account',
       text:

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
+import { isUniqueViolation } from '../common/errors/prisma-errors';
 
 const MEMBER_SELECT = {
   id: true,
@@ -38,10 +39,6 @@ export interface NewMembership {
 export interface MembershipChange {
   role?: string;
   permissions?: string[];
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
 /**

@@ -57,7 +57,7 @@ export class MembersService {
     });
     if (!member) throw AccountErrors.alreadyMember('email');
     const account = await this.accounts.find(principal.accountId);
-    await this.mail.send({
+    await this.mail.sendBestEffort({
       to: member.user.email,
       subject: 'You were added to a DIDHub account',
       text:

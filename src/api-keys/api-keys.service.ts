@@ -99,21 +99,16 @@ export class ApiKeysService {
    * receive (it is shown only once), so it is logged, not thrown.
    */
   private async notifyOwners(accountId: string, name: string, prefix: string, scopes: string[]): Promise<void> {
-    try {
-      const owners = await this.keys.ownerEmails(accountId);
-      const text = [
-        'A new API key was created for your DIDHub account.',
-        '',
-        `Name: ${name}`,
-        `Key prefix: ${prefix}…`,
-        `Scopes: ${scopes.join(', ')}`,
-        '',
-        'If you did not expect this, revoke the key in the dashboard (Settings → API keys) and review your account members.',
-      ].join('\n');
-      for (const to of owners) await this.mail.send({ to, subject: 'New API key created', text });
-    } catch (error) {
-      // Only the error's class: SMTP errors can quote recipient addresses.
-      this.logger.error({ accountId, error: error instanceof Error ? error.name : 'unknown' }, 'api key notice mail failed');
-    }
+    const owners = await this.keys.ownerEmails(accountId);
+    const text = [
+      'A new API key was created for your DIDHub account.',
+      '',
+      `Name: ${name}`,
+      `Key prefix: ${prefix}…`,
+      `Scopes: ${scopes.join(', ')}`,
+      '',
+      'If you did not expect this, revoke the key in the dashboard (Settings → API keys) and review your account members.',
+    ].join('\n');
+    for (const to of owners) await this.mail.sendBestEffort({ to, subject: 'New API key created', text });
   }
 }

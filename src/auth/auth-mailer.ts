@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Logger } from 'pino';
-import { APP_LOGGER } from '../common/logging/logger';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { type MailMessage, MailService } from '../mail/mail.service';
@@ -11,7 +9,6 @@ import { AuthMails } from './auth-mails';
 export class AuthMailer {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly mail: MailService,
   ) {}
 
@@ -36,11 +33,7 @@ export class AuthMailer {
    * e.g. whether an address is registered); the user can ask again. The log names neither the
    * address nor the server's reply, which may quote it.
    */
-  private async send(message: MailMessage): Promise<void> {
-    try {
-      await this.mail.send(message);
-    } catch (error) {
-      this.logger.error({ subject: message.subject, code: (error as { code?: unknown }).code ?? null }, 'mail delivery failed');
-    }
+  private send(message: MailMessage): Promise<void> {
+    return this.mail.sendBestEffort(message);
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import { insertOwnedAccount } from '../accounts/owned-account.repository';
+import { isUniqueViolation } from '../common/errors/prisma-errors';
 
 export interface AccountGrant {
   accountId: string;
@@ -71,10 +72,6 @@ const LOGIN_USER_SELECT = {
 } satisfies Prisma.UserSelect;
 
 const EMAIL_TOKEN_SELECT = { id: true, userId: true, accountId: true, expiresAt: true, usedAt: true } as const;
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
-}
 
 /** Users, their accounts and single-use mail tokens, as the sign-in flows need them. */
 @Injectable()

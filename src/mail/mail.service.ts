@@ -44,6 +44,19 @@ export class MailService implements OnModuleDestroy {
     this.logger.info({ subject: message.subject, transport: 'file' }, 'mail written');
   }
 
+  /**
+   * For notices sent after a change was made: a mail outage must not turn a done change into
+   * an error (nor tell which branch ran). Only the subject and error code are logged — SMTP
+   * errors can quote the recipient.
+   */
+  async sendBestEffort(message: MailMessage): Promise<void> {
+    try {
+      await this.send(message);
+    } catch (error) {
+      this.logger.error({ subject: message.subject, code: (error as { code?: unknown })?.code ?? null }, 'mail delivery failed');
+    }
+  }
+
   onModuleDestroy(): void {
     this.transport?.close();
   }

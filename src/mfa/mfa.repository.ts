@@ -101,10 +101,6 @@ export class MfaRepository {
     return count === 1;
   }
 
-  countUnusedRecoveryCodes(userId: string): Promise<number> {
-    return this.prisma.mfaRecoveryCode.count({ where: { userId, usedAt: null } });
-  }
-
   async markSessionAuthenticated(sessionId: string, now: Date): Promise<void> {
     await this.prisma.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { authenticatedAt: now } });
   }

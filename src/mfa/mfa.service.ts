@@ -1,17 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Logger } from 'pino';
+import { Injectable } from '@nestjs/common';
 import QRCode from 'qrcode';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { ENCRYPTED_FIELDS, encryptionContext } from '../common/crypto/encrypted-fields';
 import { randomBase62 } from '../common/ids/ids';
-import { APP_LOGGER } from '../common/logging/logger';
 import { MailService } from '../mail/mail.service';
 import { MfaErrors } from './mfa-errors';
 import { MfaFactorService } from './mfa-factor.service';
 import { type MfaUserRow, MfaRepository } from './mfa.repository';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes';
 import { matchingTotpStep, newTotpSecret } from './totp';
-import { safeError } from '../common/logging/safe-error';
 
 export interface MfaSetup {
   userId: string;
@@ -34,7 +31,6 @@ export class MfaService {
     private readonly factors: MfaFactorService,
     private readonly encryption: EncryptionService,
     private readonly mail: MailService,
-    @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
   async setupStart(userId: string): Promise<MfaSetup> {
@@ -126,13 +122,8 @@ export class MfaService {
     return user;
   }
 
-  private async notify(to: string, subject: string, lines: string[]): Promise<void> {
-    try {
-      await this.mail.send({ to, subject, text: lines.join('\n\n') });
-    } catch (error) {
-      // The change is made; a mail outage must not make it look as if it failed.
-      this.logger.error({ err: safeError(error), subject }, 'MFA notification mail failed');
-    }
+  private notify(to: string, subject: string, lines: string[]): Promise<void> {
+    return this.mail.sendBestEffort({ to, subject, text: lines.join('\n\n') });
   }
 }
 

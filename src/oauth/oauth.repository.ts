@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AccountGrant } from '../auth/auth.repository';
+import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
 import { insertOwnedAccount } from '../accounts/owned-account.repository';
 
@@ -8,8 +9,12 @@ const SIGN_IN_USER_SELECT = {
   emailVerifiedAt: true,
   mfaEnabled: true,
   defaultAccountId: true,
-  memberships: { select: { accountId: true, role: true, account: { select: { status: true } } } },
-} as const;
+  // Oldest first, as for password sign-in: the fallback account when the default is closed.
+  memberships: {
+    select: { accountId: true, role: true, account: { select: { status: true } } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  },
+} satisfies Prisma.UserSelect;
 
 export interface OAuthUserRow {
   id: string;

@@ -72,10 +72,6 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
     }
   }
 
-  get usesRedis(): boolean {
-    return this.client !== null;
-  }
-
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     if (this.redis) {
       try {

@@ -30,6 +30,6 @@ import { RateLimitStorage } from './rate-limit.storage';
     RateLimitGuard,
     { provide: AuthFailureLimiter, useExisting: RateLimitGuard },
   ],
-  exports: [AuthFailureLimiter, getStorageToken(), getOptionsToken(), RateLimitStorage, AccountRateLimits, IdempotencyModule],
+  exports: [RateLimitGuard, AuthFailureLimiter, AccountRateLimits, IdempotencyModule],
 })
 export class ThrottlingModule {}

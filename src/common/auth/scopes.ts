@@ -11,7 +11,6 @@ export const SCOPES = [
   'sip_gateways:write',
 ] as const;
 
-export type Scope = (typeof SCOPES)[number];
 export const ALL_SCOPES = '*';
 
 export function isKnownScope(value: string): boolean {

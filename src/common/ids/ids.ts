@@ -41,6 +41,10 @@ export function newId(kind: IdKind): string {
   return `${ID_PREFIXES[kind]}_${randomBase62(22)}`;
 }
 
+const ID_PATTERNS = Object.fromEntries(
+  Object.entries(ID_PREFIXES).map(([kind, prefix]) => [kind, new RegExp(`^${prefix}_[0-9A-Za-z]{22}$`)]),
+) as Record<IdKind, RegExp>;
+
 export function isIdOf(kind: IdKind, value: unknown): value is string {
-  return typeof value === 'string' && new RegExp(`^${ID_PREFIXES[kind]}_[0-9A-Za-z]{22}$`).test(value);
+  return typeof value === 'string' && ID_PATTERNS[kind].test(value);
 }
