@@ -5,6 +5,7 @@ import { IDEMPOTENT_METHODS, isValidIdempotencyKey, requestFingerprint } from '.
 
 /** Set on the request by the rate limiter when it already found a finished replay (one read, not two). */
 export const REPLAY_STATE = 'idempotencyReplay';
+const SCOPE_STATE = 'idempotencyScope';
 
 /**
  * The idempotency scope of a request, or null when it does not take part: not a
@@ -12,6 +13,15 @@ export const REPLAY_STATE = 'idempotencyReplay';
  * the operator API). Throws 400 for a malformed key on a request that takes part.
  */
 export function idempotencyScopeOf(req: AppRequest): IdempotencyScope | null {
+  // The rate limiter asks first and the interceptor again: hash the body once per request.
+  const known = req.didhub?.[SCOPE_STATE] as IdempotencyScope | null | undefined;
+  if (known !== undefined) return known;
+  const scope = computeScope(req);
+  if (req.didhub) req.didhub[SCOPE_STATE] = scope;
+  return scope;
+}
+
+function computeScope(req: AppRequest): IdempotencyScope | null {
   const method = req.method.toUpperCase();
   if (!IDEMPOTENT_METHODS.has(method)) return null;
   const header = req.headers['idempotency-key'];

@@ -11,6 +11,7 @@ import type { AppConfig } from '../config/config.types';
 import { idempotencyScopeOf, stashedReplay } from './idempotency-scope';
 import { IdempotencyService, type ReplayedResponse } from './idempotency.service';
 import { safeError } from '../common/logging/safe-error';
+import { errorBody } from '../common/errors/error-response';
 
 export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 
@@ -84,7 +85,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     try {
       await this.idempotency.finish(recordId, {
         status: error.getStatus(),
-        body: { error: { ...error.body, request_id: requestIdOf(req) ?? null } },
+        body: errorBody(error, requestIdOf(req)),
         headers,
       });
     } catch (storeError) {
