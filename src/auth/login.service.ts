@@ -3,22 +3,17 @@ import type { Request, Response } from 'express';
 import { AuthErrors } from './auth-errors';
 import { AuthRepository } from './auth.repository';
 import type { SignInResult } from './auth.responses';
+import { retryAfterSeconds } from '../common/http/retry-after';
+import { PasswordAttempts } from './password-attempts.service';
 import { PasswordHasher } from './password-hasher';
 import { SignInService } from './sign-in.service';
-
-/** Consecutive wrong passwords that lock a user out, and for how long. */
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_SECONDS = 15 * 60;
-
-export function retryAfterSeconds(until: Date, now = Date.now()): number {
-  return Math.max(1, Math.ceil((until.getTime() - now) / 1000));
-}
 
 @Injectable()
 export class LoginService {
   constructor(
     private readonly users: AuthRepository,
     private readonly hasher: PasswordHasher,
+    private readonly attempts: PasswordAttempts,
     private readonly signIn: SignInService,
   ) {}
 
@@ -34,17 +29,15 @@ export class LoginService {
       throw AuthErrors.invalidCredentials();
     }
 
-    if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+    const check = await this.attempts.check(user.id, password, user.passwordHash, user.lockedUntil);
+    if (check.kind === 'locked') {
       await this.signIn.recordFailure(user.id, 'password', 'locked_out', req);
-      throw AuthErrors.tooManyFailedLogins(retryAfterSeconds(user.lockedUntil));
+      throw AuthErrors.tooManyFailedLogins(retryAfterSeconds(check.until));
     }
-
-    if (!(await this.hasher.verify(password, user.passwordHash))) {
-      await this.users.recordFailedLogin(user.id, MAX_FAILED_LOGINS, new Date(Date.now() + LOCKOUT_SECONDS * 1000));
+    if (check.kind === 'wrong') {
       await this.signIn.recordFailure(user.id, 'password', 'invalid_password', req);
       throw AuthErrors.invalidCredentials();
     }
-    await this.users.clearFailedLogins(user.id);
 
     if (!user.emailVerifiedAt) {
       await this.signIn.recordFailure(user.id, 'password', 'email_not_verified', req);

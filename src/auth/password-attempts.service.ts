@@ -1,13 +1,19 @@
 import { Injectable } from '@nestjs/common';
+import { retryAfterSeconds } from '../common/http/retry-after';
 import { AuthErrors } from './auth-errors';
 import { AuthRepository } from './auth.repository';
-import { LOCKOUT_SECONDS, MAX_FAILED_LOGINS, retryAfterSeconds } from './login.service';
 import { PasswordHasher } from './password-hasher';
 
+/** Consecutive wrong passwords that lock a user out, and for how long. */
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_SECONDS = 15 * 60;
+
+export type PasswordCheck = { kind: 'ok' } | { kind: 'wrong' } | { kind: 'locked'; until: Date };
+
 /**
- * Password checks for someone already signed in (password change, step-up, MFA changes). Wrong
- * guesses count toward the same lock-out as sign-in, so a stolen session cannot be used to guess
- * the password without limit.
+ * Every password check — sign-in and, for someone already signed in, password change, step-up
+ * and MFA changes — counts wrong guesses toward one lock-out, so neither the sign-in form nor a
+ * stolen session can be used to guess the password without limit.
  */
 @Injectable()
 export class PasswordAttempts {
@@ -16,17 +22,25 @@ export class PasswordAttempts {
     private readonly hasher: PasswordHasher,
   ) {}
 
-  /** True when `password` is the user's; 429 too_many_failed_logins while locked out. */
-  async verify(userId: string, password: string, passwordHash: string | null): Promise<boolean> {
-    const lockedUntil = await this.users.lockedUntilOf(userId);
-    if (lockedUntil && lockedUntil.getTime() > Date.now()) {
-      throw AuthErrors.tooManyFailedLogins(retryAfterSeconds(lockedUntil));
-    }
+  /**
+   * 'locked' without looking at the password while a lock-out runs; otherwise the result of the
+   * comparison, counted. `lockedUntil` may be passed when the caller already read it (sign-in does).
+   */
+  async check(userId: string, password: string, passwordHash: string | null, lockedUntil?: Date | null): Promise<PasswordCheck> {
+    const until = lockedUntil === undefined ? await this.users.lockedUntilOf(userId) : lockedUntil;
+    if (until && until.getTime() > Date.now()) return { kind: 'locked', until };
     if (!(await this.hasher.verify(password, passwordHash))) {
       await this.users.recordFailedLogin(userId, MAX_FAILED_LOGINS, new Date(Date.now() + LOCKOUT_SECONDS * 1000));
-      return false;
+      return { kind: 'wrong' };
     }
     await this.users.clearFailedLogins(userId);
-    return true;
+    return { kind: 'ok' };
+  }
+
+  /** True when `password` is the user's; 429 too_many_failed_logins while locked out. */
+  async verify(userId: string, password: string, passwordHash: string | null): Promise<boolean> {
+    const result = await this.check(userId, password, passwordHash);
+    if (result.kind === 'locked') throw AuthErrors.tooManyFailedLogins(retryAfterSeconds(result.until));
+    return result.kind === 'ok';
   }
 }
