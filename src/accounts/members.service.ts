@@ -34,7 +34,7 @@ export class MembersService {
     const after = cursor ? this.decodeCursor(cursor) : null;
     const rows = await this.members.list(principal.accountId, limit + 1, after);
     return toListPage(rows, limit, toMemberResponse, (row) =>
-      this.cursors.encode(CURSOR_SCOPE, [row.createdAt.toISOString(), row.id]),
+      this.cursors.encodePosition(CURSOR_SCOPE, row.createdAt, row.id),
     );
   }
 
@@ -115,9 +115,7 @@ export class MembersService {
   }
 
   private decodeCursor(cursor: string): MemberListCursor {
-    const [createdAt, id] = this.cursors.decode(CURSOR_SCOPE, cursor);
-    const date = typeof createdAt === 'string' ? new Date(createdAt) : null;
-    if (!date || Number.isNaN(date.getTime()) || typeof id !== 'string') throw CommonErrors.invalidCursor();
-    return { createdAt: date, id };
+    const { at, id } = this.cursors.decodePosition(CURSOR_SCOPE, cursor);
+    return { createdAt: at, id };
   }
 }

@@ -6,7 +6,6 @@ import { isIdOf, newId } from '../common/ids/ids';
 import { APP_LOGGER } from '../common/logging/logger';
 import { CursorCodec } from '../common/pagination/cursor';
 import { type ListResponse, toListPage } from '../common/pagination/list';
-import { CommonErrors } from '../common/errors/common-errors';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { MailService } from '../mail/mail.service';
@@ -62,7 +61,7 @@ export class ApiKeysService {
       rows,
       limit,
       (row) => toApiKeyResponse(row, now),
-      (row) => this.cursors.encode(CURSOR_SCOPE, [row.createdAt.toISOString(), row.id]),
+      (row) => this.cursors.encodePosition(CURSOR_SCOPE, row.createdAt, row.id),
     );
   }
 
@@ -87,9 +86,7 @@ export class ApiKeysService {
   }
 
   private decodeCursor(cursor: string): ApiKeyPosition {
-    const [createdAt, id] = this.cursors.decode(CURSOR_SCOPE, cursor);
-    const at = typeof createdAt === 'string' ? new Date(createdAt) : null;
-    if (!at || Number.isNaN(at.getTime()) || typeof id !== 'string') throw CommonErrors.invalidCursor();
+    const { at, id } = this.cursors.decodePosition(CURSOR_SCOPE, cursor);
     return { createdAt: at, id };
   }
 

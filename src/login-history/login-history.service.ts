@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { CommonErrors } from '../common/errors/common-errors';
 import { clientIp } from '../common/http/client-ip';
 import { newId } from '../common/ids/ids';
 import { CursorCodec } from '../common/pagination/cursor';
@@ -44,14 +43,12 @@ export class LoginHistoryService {
     const after = cursor ? this.decodeCursor(cursor) : null;
     const rows = await this.attempts.listForUser(userId, limit + 1, after);
     return toListPage(rows, limit, toLoginAttemptResponse, (row) =>
-      this.cursors.encode(CURSOR_SCOPE, [row.createdAt.toISOString(), row.id]),
+      this.cursors.encodePosition(CURSOR_SCOPE, row.createdAt, row.id),
     );
   }
 
   private decodeCursor(cursor: string): AttemptPosition {
-    const [createdAt, id] = this.cursors.decode(CURSOR_SCOPE, cursor);
-    const date = typeof createdAt === 'string' ? new Date(createdAt) : null;
-    if (!date || Number.isNaN(date.getTime()) || typeof id !== 'string') throw CommonErrors.invalidCursor();
-    return { createdAt: date, id };
+    const { at, id } = this.cursors.decodePosition(CURSOR_SCOPE, cursor);
+    return { createdAt: at, id };
   }
 }

@@ -27,7 +27,7 @@ export class SessionManagementService {
       rows,
       limit,
       (row) => toSessionResponse(row, principal.sessionId),
-      (row) => this.cursors.encode(CURSOR_SCOPE, [row.createdAt.toISOString(), row.id]),
+      (row) => this.cursors.encodePosition(CURSOR_SCOPE, row.createdAt, row.id),
     );
   }
 
@@ -46,9 +46,7 @@ export class SessionManagementService {
   }
 
   private decodeCursor(cursor: string): SessionListCursor {
-    const [createdAt, id] = this.cursors.decode(CURSOR_SCOPE, cursor);
-    const date = typeof createdAt === 'string' ? new Date(createdAt) : null;
-    if (!date || Number.isNaN(date.getTime()) || typeof id !== 'string') throw CommonErrors.invalidCursor();
-    return { createdAt: date, id };
+    const { at, id } = this.cursors.decodePosition(CURSOR_SCOPE, cursor);
+    return { createdAt: at, id };
   }
 }

@@ -29,6 +29,18 @@ export class CursorCodec {
     }
   }
 
+  /** The common case: a list ordered by (timestamp, id). */
+  encodePosition(scope: string, at: Date, id: string): string {
+    return this.encode(scope, [at.toISOString(), id]);
+  }
+
+  decodePosition(scope: string, cursor: string): { at: Date; id: string } {
+    const [at, id] = this.decode(scope, cursor);
+    const date = typeof at === 'string' ? new Date(at) : null;
+    if (!date || Number.isNaN(date.getTime()) || typeof id !== 'string') throw CommonErrors.invalidCursor();
+    return { at: date, id };
+  }
+
   private tag(scope: string, payload: string): string {
     return createHmac('sha256', this.secret).update(`cursor:${scope}:${payload}`).digest('base64url').slice(0, 22);
   }
