@@ -12,7 +12,6 @@ export class AdminCdrsController {
   constructor(private readonly ingest: CdrIngestService) {}
 
   @Post()
-  @AdminOnly()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Ingest a batch of CDRs from the switching platform',

@@ -23,7 +23,6 @@ export class CdrsController {
   ) {}
 
   @Get()
-  @RequireScope('cdrs:read')
   @ApiOperation({
     summary: 'List call detail records, newest first',
     description:
@@ -38,7 +37,6 @@ export class CdrsController {
 
   // Declared before ':id' so "export" is not taken for an id.
   @Get('export')
-  @RequireScope('cdrs:read')
   @ApiOperation({
     summary: 'Export call detail records as CSV',
     description:
@@ -61,7 +59,6 @@ export class CdrsController {
   }
 
   @Get(':id')
-  @RequireScope('cdrs:read')
   @ApiOperation({ summary: 'One call detail record' })
   @ApiOkResponse({ type: CdrResponseDto })
   @ApiNotFoundResponse({ description: 'No such CDR in this account.' })
