@@ -83,7 +83,7 @@ const CSV_FIELDS = Prisma.sql`${csvTextCell('id')} || ',' || ${csvTextCell('dire
 
 const CSV_LINE = Prisma.sql`${CSV_FIELDS} || E'\r\n'`;
 
-const EXPORT_COLUMNS = Prisma.sql`id, direction, from_number, to_number, started_at, answered_at, ended_at, duration_seconds,
+const TABLE_COLUMNS = Prisma.sql`id, direction, from_number, to_number, started_at, answered_at, ended_at, duration_seconds,
   billable_seconds, status, cost, currency, number_id, external_id`;
 
 @Injectable()
@@ -136,22 +136,11 @@ export class CdrsRepository {
     return rows[0] ?? null;
   }
 
-  /**
-   * One keyset page, newest first, ties on started_at broken by id. A number filter is a
-   * UNION of the from- and to-number branches so each walks its own
-   * (account_id, <number>, started_at DESC, id DESC) index instead of scanning the account.
-   */
+  /** One keyset page, newest first, ties on started_at broken by id. */
   async findPage(accountId: string, filters: CdrFilters, after: CdrPosition | null, limit: number): Promise<CdrRow[]> {
-    if (filters.number === null) {
-      return this.prisma.$queryRaw<CdrRow[]>(Prisma.sql`
-        SELECT ${COLUMNS} FROM cdrs WHERE ${conditions(accountId, filters, after, null)} ${NEWEST_FIRST} LIMIT ${limit}`);
-    }
-    return this.prisma.$queryRaw<CdrRow[]>(Prisma.sql`
-      SELECT ${COLUMNS} FROM (
-        (SELECT * FROM cdrs WHERE ${conditions(accountId, filters, after, 'from_number')} ${NEWEST_FIRST} LIMIT ${limit})
-        UNION
-        (SELECT * FROM cdrs WHERE ${conditions(accountId, filters, after, 'to_number')} ${NEWEST_FIRST} LIMIT ${limit})
-      ) AS matched ${NEWEST_FIRST} LIMIT ${limit}`);
+    return this.prisma.$queryRaw<CdrRow[]>(
+      Prisma.sql`SELECT ${COLUMNS} FROM (${matching(accountId, filters, after, limit)}) AS matched ${NEWEST_FIRST}`,
+    );
   }
 
   /**
@@ -184,13 +173,7 @@ export class CdrsRepository {
    * three Dates and a dozen strings per row.
    */
   async findCsvBatch(accountId: string, filters: CdrFilters, after: CdrPosition | null, limit: number): Promise<CdrCsvBatch> {
-    const batch =
-      filters.number === null
-        ? Prisma.sql`SELECT ${EXPORT_COLUMNS} FROM cdrs WHERE ${conditions(accountId, filters, after, null)} ${NEWEST_FIRST} LIMIT ${limit}`
-        : Prisma.sql`(SELECT ${EXPORT_COLUMNS} FROM cdrs WHERE ${conditions(accountId, filters, after, 'from_number')} ${NEWEST_FIRST} LIMIT ${limit})
-            UNION
-            (SELECT ${EXPORT_COLUMNS} FROM cdrs WHERE ${conditions(accountId, filters, after, 'to_number')} ${NEWEST_FIRST} LIMIT ${limit})
-            ${NEWEST_FIRST} LIMIT ${limit}`;
+    const batch = matching(accountId, filters, after, limit);
     const [row] = await this.prisma.$queryRaw<{ rows: number; csv: string | null; lastStartedAt: Date | null; lastId: string | null }[]>(
       Prisma.sql`
         SELECT count(*)::int AS "rows", string_agg(${CSV_LINE}, '' ${NEWEST_FIRST}) AS csv,
@@ -210,13 +193,21 @@ export class CdrsRepository {
  * findCsvBatch, one formatted line per row. COPY is a single snapshot, so there is no keyset.
  */
 function exportQuery(accountId: string, filters: CdrFilters): Prisma.Sql {
-  const matched =
-    filters.number === null
-      ? Prisma.sql`SELECT ${EXPORT_COLUMNS} FROM cdrs WHERE ${conditions(accountId, filters, null, null)}`
-      : Prisma.sql`SELECT ${EXPORT_COLUMNS} FROM cdrs WHERE ${conditions(accountId, filters, null, 'from_number')}
-          UNION
-          SELECT ${EXPORT_COLUMNS} FROM cdrs WHERE ${conditions(accountId, filters, null, 'to_number')}`;
-  return Prisma.sql`SELECT ${CSV_FIELDS} AS line FROM (${matched}) AS matched ${NEWEST_FIRST}`;
+  return Prisma.sql`SELECT ${CSV_FIELDS} AS line FROM (${matching(accountId, filters, null, null)}) AS matched ${NEWEST_FIRST}`;
+}
+
+/**
+ * The rows matching the filters after `after`: the newest `limit` of them, or all (unordered:
+ * the caller orders) when `limit` is null. A number filter is a UNION of the from- and
+ * to-number branches so each walks its own (account_id, <number>, started_at DESC, id DESC)
+ * index instead of scanning the account.
+ */
+function matching(accountId: string, filters: CdrFilters, after: CdrPosition | null, limit: number | null): Prisma.Sql {
+  const newest = limit === null ? Prisma.empty : Prisma.sql`${NEWEST_FIRST} LIMIT ${limit}`;
+  const branch = (numberColumn: 'from_number' | 'to_number' | null) =>
+    Prisma.sql`SELECT ${TABLE_COLUMNS} FROM cdrs WHERE ${conditions(accountId, filters, after, numberColumn)} ${newest}`;
+  if (filters.number === null) return branch(null);
+  return Prisma.sql`(${branch('from_number')}) UNION (${branch('to_number')}) ${newest}`;
 }
 
 /**
