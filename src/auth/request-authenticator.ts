@@ -44,8 +44,8 @@ function requestOrigin(req: Request): string | null {
 @Injectable()
 export class RequestAuthenticator extends Authenticator {
   private readonly adminDigest: Buffer | null;
-  // A private Passport instance rather than the process-wide one: with the global registry, two
-  // app instances in one process (tests, workers) would verify keys through whichever registered last.
+  // Authenticate through a private Passport instance: PassportStrategy also registers itself with
+  // the process-wide one, where a second app instance in the process (tests) would replace it.
   private readonly passport = new Passport();
 
   constructor(
