@@ -18,6 +18,6 @@ import { RequestAuthenticator } from './request-authenticator';
     ApiKeyStrategy,
     { provide: Authenticator, useClass: RequestAuthenticator },
   ],
-  exports: [SessionsService, SessionsRepository, ApiKeyVerifier, Authenticator],
+  exports: [SessionsService, Authenticator],
 })
 export class AuthCoreModule {}
