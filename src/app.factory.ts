@@ -11,7 +11,10 @@ import { expressErrorHandler } from './common/http/express-error.handler';
 import { httpsOnlyBehindProxy } from './common/http/https-only.middleware';
 import { noStore } from './common/http/no-store.middleware';
 import type { AppRequest } from './common/http/request-context';
+import { LimitedExpressAdapter } from './common/http/http-server.adapter';
 import { requestId } from './common/http/request-id.middleware';
+import { Lifecycle } from './common/lifecycle/lifecycle';
+import { refuseWhileDraining } from './common/lifecycle/refuse-while-draining.middleware';
 import { httpsOptions } from './common/http/tls';
 import { createValidationPipe } from './common/http/validation';
 import { createLogger } from './common/logging/logger';
@@ -34,7 +37,7 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, database?: DatabaseHandle, options: CreateAppOptions = {}): Promise<CreatedApp> {
   const logger = createLogger(config, options.logDestination);
   const tls = httpsOptions(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, database), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, database), new LimitedExpressAdapter(config.http), {
     // Nest's HttpsOptions type predates minVersion/ciphers; Node's https.createServer takes them.
     ...(tls ? { httpsOptions: tls as NestApplicationOptions['httpsOptions'] } : {}),
     bodyParser: false,
@@ -44,11 +47,13 @@ export async function createApp(config: AppConfig, database?: DatabaseHandle, op
 
   app.disable('x-powered-by');
   app.set('etag', false);
+  // The request id comes first so that every answer, refusals included, carries one.
+  app.use(requestId);
+  app.use(refuseWhileDraining(app.get(Lifecycle)));
   if (config.trustProxy) {
     app.set('trust proxy', config.trustProxy);
     app.use(httpsOnlyBehindProxy(config.trustProxy));
   }
-  app.use(requestId);
   app.use(
     pinoHttp({
       logger,
@@ -81,7 +86,8 @@ export async function createApp(config: AppConfig, database?: DatabaseHandle, op
 
   app.setGlobalPrefix('v1', { exclude: [{ path: '.well-known/security.txt', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: Nest would close the database before the HTTP server. main.ts
+  // drains on SIGTERM/SIGINT (common/lifecycle/graceful-shutdown.ts), then closes the app.
   mountOpenApi(app);
   return { app, logger };
 }

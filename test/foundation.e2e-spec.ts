@@ -129,6 +129,9 @@ describe('behind a trusted TLS-terminating proxy', () => {
     await t.http().get('/v1/health').set('X-Forwarded-Proto', 'https').expect(200);
     const refused = await t.http().get('/v1/health').expect(403);
     expect(refused.body.error).toMatchObject({ type: 'permission_error', code: 'https_required' });
+    // Refusals carry a request id like every other answer, in the body and the header.
+    expect(refused.body.error.request_id).toMatch(/^req_/);
+    expect(refused.headers['x-request-id']).toBe(refused.body.error.request_id);
     await t.http().get('/v1/health').set('X-Forwarded-Proto', 'http').expect(403);
   });
 

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { createHmac } from 'node:crypto';
+import { Lifecycle } from './lifecycle/lifecycle';
 import { CursorCodec } from './pagination/cursor';
 
 /** Cross-cutting providers every feature module may inject. */
@@ -10,6 +11,7 @@ import { CursorCodec } from './pagination/cursor';
 @Module({
   imports: [DiscoveryModule],
   providers: [
+    Lifecycle,
     {
       provide: CursorCodec,
       inject: [APP_CONFIG],
@@ -18,6 +20,6 @@ import { CursorCodec } from './pagination/cursor';
         new CursorCodec(createHmac('sha256', config.sessionSecrets[0]).update('didhub:cursor-key').digest('base64')),
     },
   ],
-  exports: [CursorCodec],
+  exports: [CursorCodec, Lifecycle],
 })
 export class CommonModule {}

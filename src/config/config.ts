@@ -252,7 +252,36 @@ export function loadConfig(env: Env): AppConfig {
     logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     oauthProviders,
     publicApiUrl,
+    shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
+    http: {
+      headersTimeoutMs: int(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      requestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      keepAliveTimeoutMs: int(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+      maxConnections: int(env, 'HTTP_MAX_CONNECTIONS', 512, 1, 1_000_000),
+    },
+    pools: {
+      size: int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+      acquireTimeoutMs: int(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 3_000, 50, 600_000),
+      exportPoolSize: int(env, 'EXPORT_POOL_SIZE', 3, 1, 1000),
+      exportsPerAccount: int(env, 'EXPORTS_PER_ACCOUNT', 2, 1, 1000),
+      exportIdleTimeoutSeconds: int(env, 'EXPORT_IDLE_TIMEOUT_SECONDS', 30, 1, 3600),
+    },
+    mailOutbox: {
+      smtpTimeoutMs: int(env, 'SMTP_TIMEOUT_MS', 10_000, 100, 600_000),
+      pollMs: int(env, 'MAIL_OUTBOX_POLL_MS', 5_000, 10, 3_600_000),
+      retryBaseSeconds: int(env, 'MAIL_RETRY_BASE_SECONDS', 30, 1, 86_400),
+      maxAttempts: int(env, 'MAIL_MAX_ATTEMPTS', 12, 1, 100),
+    },
+    backupKey: parseBackupKey(str(env, 'BACKUP_KEY')),
   };
+}
+
+/** BACKUP_KEY: base64 of 32 random bytes, and never one of the ENCRYPTION_KEYS (checked by the backup command). */
+function parseBackupKey(raw: string | null): Buffer | null {
+  if (raw === null) return null;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/=_-]+$/.test(raw)) throw new ConfigError('BACKUP_KEY must be base64 of 32 bytes');
+  return key;
 }
 
 /** The process environment; the only place that reads it. */
