@@ -17,7 +17,7 @@ import { createValidationPipe } from './common/http/validation';
 import { createLogger } from './common/logging/logger';
 import { NestPinoLogger } from './common/logging/nest-pino-logger';
 import type { AppConfig } from './config/config.types';
-import { mountOpenApi } from './openapi';
+import { mountOpenApi } from './openapi/document';
 import type { DatabaseHandle } from './prisma/database';
 
 export interface CreatedApp {
@@ -82,6 +82,6 @@ export async function createApp(config: AppConfig, database?: DatabaseHandle, op
   app.setGlobalPrefix('v1', { exclude: [{ path: '.well-known/security.txt', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
-  mountOpenApi(app);
+  mountOpenApi(app, config);
   return { app, logger };
 }

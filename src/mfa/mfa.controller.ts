@@ -44,6 +44,7 @@ export class MfaController {
   @SessionOnly()
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'startMfaSetup',
     summary: 'Start TOTP setup: a new secret, its otpauth URL and a QR code',
     description: 'Nothing changes for sign-in until setup-confirm. Calling it again replaces the unconfirmed secret.',
   })
@@ -57,7 +58,7 @@ export class MfaController {
   @AuthRateLimit()
   @SessionOnly()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Confirm TOTP setup with a current code; returns the recovery codes once' })
+  @ApiOperation({ operationId: 'confirmMfaSetup', summary: 'Confirm TOTP setup with a current code; returns the recovery codes once' })
   @ApiOkResponse({ type: MfaEnabledResponse })
   @ApiUnauthorizedResponse({ description: 'mfa_code_invalid' })
   @ApiConflictResponse({ description: 'mfa_already_enabled, mfa_setup_not_started' })
@@ -81,7 +82,7 @@ export class MfaController {
   @AuthRateLimit()
   @SessionOnly()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Replace the recovery codes; needs a current code or the password' })
+  @ApiOperation({ operationId: 'regenerateRecoveryCodes', summary: 'Replace the recovery codes; needs a current code or the password' })
   @ApiOkResponse({ type: MfaRecoveryCodesResponse })
   @ApiUnauthorizedResponse({ description: 'mfa_code_invalid, invalid_password' })
   async regenerate(
@@ -117,6 +118,7 @@ export class MfaController {
   @SessionOnly()
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'reauthenticateSession',
     summary: 'Step-up: prove it is still you, for 10 minutes of sensitive actions',
     description:
       'With MFA on, send `code` (TOTP or recovery code); otherwise `password`. Sensitive actions (disable MFA, ' +

@@ -41,7 +41,7 @@ export class MfaProofDto {
   @MaxLength(32)
   code?: string;
 
-  @ApiPropertyOptional({ format: 'password', maxLength: PASSWORD_MAX_LENGTH, description: 'The current password.' })
+  @ApiPropertyOptional({ format: 'password', maxLength: PASSWORD_MAX_LENGTH, description: 'The current password.', example: 'a long passphrase 42' })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
