@@ -20,7 +20,7 @@ import { createValidationPipe } from './common/http/validation';
 import { createLogger } from './common/logging/logger';
 import { NestPinoLogger } from './common/logging/nest-pino-logger';
 import type { AppConfig } from './config/config.types';
-import { mountOpenApi } from './openapi';
+import { mountOpenApi } from './openapi/document';
 import type { DatabaseHandle } from './prisma/database';
 
 export interface CreatedApp {
@@ -88,6 +88,6 @@ export async function createApp(config: AppConfig, database?: DatabaseHandle, op
   app.useGlobalPipes(createValidationPipe());
   // No enableShutdownHooks: Nest would close the database before the HTTP server. main.ts
   // drains on SIGTERM/SIGINT (common/lifecycle/graceful-shutdown.ts), then closes the app.
-  mountOpenApi(app);
+  mountOpenApi(app, config);
   return { app, logger };
 }

@@ -8,6 +8,7 @@ import type { ApiKeyPrincipal, CustomerPrincipal, Principal } from '../common/au
 import type { RouteAuth } from '../common/auth/route-auth';
 import { hasScope } from '../common/auth/scopes';
 import { CommonErrors } from '../common/errors/common-errors';
+import { ownOrigin } from '../common/http/own-origin';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { SessionsService } from '../sessions/sessions.service';
@@ -74,7 +75,10 @@ export class RequestAuthenticator extends Authenticator {
     if (!principal) return null;
     if (MUTATING.has(req.method)) {
       const origin = requestOrigin(req);
-      if (!origin || !this.config.dashboardOrigins.includes(origin)) throw AuthErrors.csrfOriginMismatch();
+      // The API's own origin is same-origin (Swagger UI at /docs), not a cross-site request.
+      if (!origin || !(this.config.dashboardOrigins.includes(origin) || origin === ownOrigin(this.config, req))) {
+        throw AuthErrors.csrfOriginMismatch();
+      }
     }
     this.authorise(principal, route);
     return principal;

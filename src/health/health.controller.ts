@@ -18,14 +18,14 @@ export class HealthController {
 
   @Get()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Liveness: the process is up. No authentication, not rate limited.' })
+  @ApiOperation({ operationId: 'getHealth', summary: 'Liveness: the process is up. No authentication, not rate limited.' })
   @ApiOkResponse({ schema: { example: { status: 'ok' } } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: the database answers. No authentication, not rate limited.' })
+  @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness: the database answers. No authentication, not rate limited.' })
   @ApiOkResponse({ schema: { example: { status: 'ready', database: 'ok' } } })
   @ApiServiceUnavailableResponse({ description: 'The database is unreachable, or the process is shutting down (load balancers stop sending).' })
   async ready(): Promise<{ status: 'ready'; database: 'ok' }> {
