@@ -20,7 +20,9 @@ import { MailModule } from './mail/mail.module';
 import { MfaModule } from './mfa/mfa.module';
 import { OAuthModule } from './oauth/oauth.module';
 import type { DatabaseHandle } from './prisma/database';
+import { InvoicesModule } from './invoices/invoices.module';
 import { PrismaModule } from './prisma/prisma.module';
+import { RetentionModule } from './retention/retention.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { RateLimitGuard } from './throttling/rate-limit.guard';
 import { ThrottlingModule } from './throttling/throttling.module';
@@ -54,6 +56,8 @@ export class AppModule {
         HealthModule,
         WellKnownModule,
         CdrModule,
+        InvoicesModule,
+        RetentionModule,
         ThrottlingModule,
       ],
       providers: [

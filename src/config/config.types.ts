@@ -14,6 +14,18 @@ export interface RateLimitConfig {
   redisKeyPrefix: string;
 }
 
+/** The retention job (src/retention/). */
+export interface RetentionConfig {
+  /** RETENTION_ENABLED=false: no schedule in this process (the CLI and the operator API still run it). */
+  enabled: boolean;
+  /** RETENTION_CRON, evaluated in UTC. */
+  cron: string;
+  /** Rows per batch; each batch is its own short transaction (RETENTION_BATCH_SIZE). */
+  batchSize: number;
+  /** Pause between batches, leaving the database to other work (RETENTION_BATCH_PAUSE_MS). */
+  batchPauseMs: number;
+}
+
 /** One OpenID Connect provider (OAUTH_PROVIDERS entry); `name` is the {provider} path segment. */
 export interface OAuthProviderConfig {
   name: string;
@@ -55,4 +67,5 @@ export interface AppConfig {
   oauthProviders: OAuthProviderConfig[];
   /** Public origin of this API for OAuth redirect URIs; null derives it from the request. */
   publicApiUrl: string | null;
+  retention: RetentionConfig;
 }
