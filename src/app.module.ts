@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
+import { AccountClosureModule } from './account-closure/account-closure.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
@@ -51,6 +52,7 @@ export class AppModule {
         LoginHistoryModule,
         SessionsModule,
         AccountsModule,
+        AccountClosureModule,
         ApiKeysModule,
         AdminModule,
         HealthModule,

@@ -26,6 +26,5 @@ export const AccountErrors = {
       'invitation_email_mismatch',
       'This invitation was sent to a different e-mail address: sign in as that user (or sign up with it) to accept it.',
     ),
-  ownerOnly: () => apiError(403, 'owner_role_required', 'Only an owner can close the account.'),
   accountClosed: () => apiError(403, 'account_closed', 'This account is closed.'),
 };

@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { AuthErrors } from '../auth/auth-errors';
 import { PasswordAttempts } from '../auth/password-attempts.service';
+import { SecondFactor } from '../auth/second-factor';
 import type { SessionPrincipal } from '../common/auth/principal';
-import { ApiError } from '../common/errors/api-error';
 import { CommonErrors } from '../common/errors/common-errors';
 import { MailService } from '../mail/mail.service';
-import { MfaErrors } from '../mfa/mfa-errors';
-import { ReauthenticationService } from '../mfa/reauthentication.service';
 import { closureGraceDays, readOverrides } from '../retention/retention-overrides';
 import { daysAfter } from '../retention/retention-policy';
-import { AccountErrors } from './account-errors';
+import { AccountClosureErrors } from './account-closure-errors';
 import { AccountClosureRepository } from './account-closure.repository';
 import { toAccountClosureResponse, type AccountClosureResponseDto } from './dto/close-account.dto';
 
@@ -23,18 +22,18 @@ export class AccountClosureService {
   constructor(
     private readonly repo: AccountClosureRepository,
     private readonly passwords: PasswordAttempts,
-    private readonly reauth: ReauthenticationService,
+    private readonly secondFactor: SecondFactor,
     private readonly mail: MailService,
   ) {}
 
   async close(principal: SessionPrincipal, password: string, code: string | undefined): Promise<AccountClosureResponseDto> {
-    if (principal.role !== 'owner') throw AccountErrors.ownerOnly();
+    if (principal.role !== 'owner') throw AccountClosureErrors.ownerOnly();
     const user = await this.repo.closer(principal.userId);
     if (!user) throw CommonErrors.unauthenticated();
     if (!(await this.passwords.verifyFirstFactor(principal.userId, password, user.passwordHash))) {
-      throw MfaErrors.invalidPassword('password');
+      throw AuthErrors.invalidPassword('password');
     }
-    await this.secondFactor(principal.userId, code);
+    await this.checkSecondFactor(principal.userId, code);
     await this.passwords.clear(principal.userId);
 
     const now = new Date();
@@ -59,12 +58,12 @@ export class AccountClosureService {
   }
 
   /** With MFA on a code is required; a wrong one counts toward the lock-out like a wrong password. */
-  private async secondFactor(userId: string, code: string | undefined): Promise<void> {
-    try {
-      await this.reauth.requireSecondFactor(userId, code);
-    } catch (error) {
-      if (error instanceof ApiError && error.body.code === 'mfa_code_invalid') await this.passwords.recordWrongFactor(userId);
-      throw error;
+  private async checkSecondFactor(userId: string, code: string | undefined): Promise<void> {
+    if (!(await this.secondFactor.isEnabled(userId))) return;
+    if (code === undefined) throw AccountClosureErrors.codeRequired();
+    if (!(await this.secondFactor.acceptCode(userId, code))) {
+      await this.passwords.recordWrongFactor(userId);
+      throw AuthErrors.invalidCode();
     }
   }
 }
