@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { validateCronExpression } from 'cron';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error';
@@ -160,6 +161,20 @@ function redisKeyPrefix(raw: string | null): string {
   return raw;
 }
 
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name);
+  if (raw === null) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function cronExpression(env: Env, name: string, fallback: string): string {
+  const raw = str(env, name) ?? fallback;
+  if (!validateCronExpression(raw).valid) throw new ConfigError(`${name} is not a valid cron expression: "${raw}"`);
+  return raw;
+}
+
 /**
  * Reads and validates the environment once at boot. Production refuses to start without its
  * secrets; development generates missing ones into DATA_DIR.
@@ -273,6 +288,12 @@ export function loadConfig(env: Env): AppConfig {
       maxAttempts: int(env, 'MAIL_MAX_ATTEMPTS', 12, 1, 100),
     },
     backupKey: parseBackupKey(str(env, 'BACKUP_KEY')),
+    retention: {
+      enabled: bool(env, 'RETENTION_ENABLED', true),
+      cron: cronExpression(env, 'RETENTION_CRON', '0 3 * * *'),
+      batchSize: int(env, 'RETENTION_BATCH_SIZE', 5000, 1, 100000),
+      batchPauseMs: int(env, 'RETENTION_BATCH_PAUSE_MS', 0, 0, 60000),
+    },
   };
 }
 

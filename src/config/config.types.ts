@@ -14,6 +14,18 @@ export interface RateLimitConfig {
   redisKeyPrefix: string;
 }
 
+/** The retention job (src/retention/). */
+export interface RetentionConfig {
+  /** RETENTION_ENABLED=false: no schedule in this process (the CLI and the operator API still run it). */
+  enabled: boolean;
+  /** RETENTION_CRON, evaluated in UTC. */
+  cron: string;
+  /** Rows per batch; each batch is its own short transaction (RETENTION_BATCH_SIZE). */
+  batchSize: number;
+  /** Pause between batches, leaving the database to other work (RETENTION_BATCH_PAUSE_MS). */
+  batchPauseMs: number;
+}
+
 /** One OpenID Connect provider (OAUTH_PROVIDERS entry); `name` is the {provider} path segment. */
 export interface OAuthProviderConfig {
   name: string;
@@ -102,4 +114,5 @@ export interface AppConfig {
   mailOutbox: MailOutboxConfig;
   /** Key of `npm run backup`/`restore` archives (BACKUP_KEY, base64 of 32 bytes); only those commands need it. */
   backupKey: Buffer | null;
+  retention: RetentionConfig;
 }

@@ -34,6 +34,11 @@ export interface DatabaseHandle {
    * On PGlite (one connection, one process) an in-process queue gives the same exclusion.
    */
   withAdvisoryLock<T>(key: bigint, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Like withAdvisoryLock, but gives up at once when someone else holds the lock
+   * (pg_try_advisory_lock). On PGlite the holder is this process, so an in-process flag suffices.
+   */
+  tryAdvisoryLock<T>(key: bigint, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }>;
   close(): Promise<void>;
 }
 
@@ -113,6 +118,24 @@ export function openPostgres(connectionString: string, pools: PoolOptions = DEFA
         client.release(!unlocked);
       }
     },
+    tryAdvisoryLock: async (key, fn) => {
+      const client = await pool.connect();
+      let unlocked = false;
+      try {
+        const [{ ok }] = (await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key.toString()])).rows;
+        if (!ok) {
+          unlocked = true;
+          return { acquired: false };
+        }
+        try {
+          return { acquired: true, value: await fn() };
+        } finally {
+          unlocked = await client.query('SELECT pg_advisory_unlock($1)', [key.toString()]).then(() => true, () => false);
+        }
+      } finally {
+        client.release(!unlocked);
+      }
+    },
     close: () => (closed ??= Promise.all([pool.end(), exportPool?.end()]).then(() => undefined)),
   };
 }
@@ -145,6 +168,7 @@ export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob
 /** Wraps an already opened PGlite (e.g. one loaded from a snapshot); `close()` closes it, then runs `onClosed`. */
 export function pgliteHandle(db: PGlite, onClosed: () => void = () => undefined): PgliteHandle {
   let queue: Promise<unknown> = Promise.resolve();
+  const held = new Set<bigint>();
   let closed: Promise<void> | null = null;
 
   return {
@@ -159,6 +183,15 @@ export function pgliteHandle(db: PGlite, onClosed: () => void = () => undefined)
       const run = queue.then(fn, fn);
       queue = run.catch(() => undefined);
       return run;
+    },
+    tryAdvisoryLock: async (key, fn) => {
+      if (held.has(key)) return { acquired: false };
+      held.add(key);
+      try {
+        return { acquired: true, value: await fn() };
+      } finally {
+        held.delete(key);
+      }
     },
     close: () => (closed ??= (db.closed ? Promise.resolve() : db.close()).finally(onClosed)),
   };

@@ -18,6 +18,7 @@ export const ID_PREFIXES = {
   loginAttempt: 'la',
   emailToken: 'etk',
   invitation: 'inv',
+  invoice: 'in',
   retentionRun: 'rrun',
   idempotency: 'idem',
   oauthIdentity: 'oid',
