@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { createHmac } from 'node:crypto';
+import { KeyedHash } from './crypto/keyed-hash';
 import { CursorCodec } from './pagination/cursor';
 
 /** Cross-cutting providers every feature module may inject. */
@@ -17,7 +18,8 @@ import { CursorCodec } from './pagination/cursor';
       useFactory: (config: AppConfig) =>
         new CursorCodec(createHmac('sha256', config.sessionSecrets[0]).update('didhub:cursor-key').digest('base64')),
     },
+    { provide: KeyedHash, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new KeyedHash(config.apiKeyPepper) },
   ],
-  exports: [CursorCodec],
+  exports: [CursorCodec, KeyedHash],
 })
 export class CommonModule {}
