@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { createHmac } from 'node:crypto';
+import { KeyedHash } from './crypto/keyed-hash';
 import { Lifecycle } from './lifecycle/lifecycle';
 import { CursorCodec } from './pagination/cursor';
 
@@ -19,7 +20,8 @@ import { CursorCodec } from './pagination/cursor';
       useFactory: (config: AppConfig) =>
         new CursorCodec(createHmac('sha256', config.sessionSecrets[0]).update('didhub:cursor-key').digest('base64')),
     },
+    { provide: KeyedHash, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new KeyedHash(config.apiKeyPepper) },
   ],
-  exports: [CursorCodec, Lifecycle],
+  exports: [CursorCodec, KeyedHash, Lifecycle],
 })
 export class CommonModule {}

@@ -90,8 +90,8 @@ export class SessionsRepository {
   }
 
   /** Step-up: the session counts as freshly signed in from `now`. */
-  async markAuthenticated(id: string, now: Date): Promise<void> {
-    await this.prisma.session.updateMany({ where: { id, revokedAt: null }, data: { authenticatedAt: now } });
+  async markAuthenticated(id: string, now: Date, authLevel: string): Promise<void> {
+    await this.prisma.session.updateMany({ where: { id, revokedAt: null }, data: { authenticatedAt: now, authLevel } });
   }
 
   async revoke(id: string, now: Date): Promise<void> {

@@ -102,8 +102,9 @@ export class SessionsService {
     };
   }
 
-  markAuthenticated(sessionId: string, now: Date): Promise<void> {
-    return this.sessions.markAuthenticated(sessionId, now);
+  /** Step-up: the session counts as signed in at `now`, at `authLevel`. */
+  markAuthenticated(sessionId: string, now: Date, authLevel: AuthLevel): Promise<void> {
+    return this.sessions.markAuthenticated(sessionId, now, authLevel);
   }
 
   revoke(sessionId: string): Promise<void> {
