@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiSecurity } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiExtension, ApiSecurity } from '@nestjs/swagger';
 
 export const ROUTE_AUTH = 'didhub:route-auth';
 
@@ -29,12 +29,17 @@ export const SessionOnly = () =>
     ApiCookieAuth(SESSION_COOKIE_SCHEME),
   );
 
-/** Either scheme, but the key's scopes or the member's permissions must include `scope`. */
+/**
+ * Either scheme, but the key's scopes or the member's permissions must include `scope`.
+ * OpenAPI 3.0 allows scope lists only for OAuth2 schemes, so the scope is stated in
+ * `x-required-scopes` on the operation.
+ */
 export const RequireScope = (scope: string) =>
   applyDecorators(
     SetMetadata(ROUTE_AUTH, { kind: 'customer', sessionOnly: false, scope } satisfies RouteAuth),
     ApiCookieAuth(SESSION_COOKIE_SCHEME),
     ApiBearerAuth(BEARER_SCHEME),
+    ApiExtension('x-required-scopes', [scope]),
   );
 
 /** Either customer scheme, no particular scope. */
