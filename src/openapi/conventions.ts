@@ -187,6 +187,8 @@ export function applyConventions(document: OpenAPIObject, routes: RouteDetail[])
       const route = byKey.get(`${method} ${path}`);
       if (!route) throw new Error(`OpenAPI operation ${method.toUpperCase()} ${path} has no route in the inventory`);
       operation.security = securityFor(route.auth);
+      // OpenAPI 3.0 allows scope lists only for OAuth2 schemes, so a route's scope is an extension.
+      if (route.auth.kind === 'customer' && route.auth.scope) (operation as unknown as Record<string, unknown>)['x-required-scopes'] = [route.auth.scope];
       const responses = operation.responses as Record<string, ResponseObject>;
       for (const [status, description] of Object.entries(derivedResponses(route, method, operation))) {
         responses[status] ??= { description };

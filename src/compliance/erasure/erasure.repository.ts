@@ -99,6 +99,15 @@ export class ErasureRepository {
     });
   }
 
+  /** Records an erasure carried out at once (204): the row holds ids and times only, no personal data. */
+  async recordCompleted(tx: ErasureTx, id: string, accountId: string, endUserId: string, at: Date): Promise<void> {
+    await tx.erasureRequest.upsert({
+      where: { endUserId },
+      create: { id, accountId, endUserId, status: 'completed', completedAt: at },
+      update: { status: 'completed', completedAt: at, holds: [], eraseAfter: null },
+    });
+  }
+
   /** Marks a scheduled request done (the row stays as the record that the erasure happened). */
   async markCompleted(tx: ErasureTx, endUserId: string, at: Date): Promise<void> {
     await tx.erasureRequest.updateMany({

@@ -64,7 +64,7 @@ export class ErasureService {
     }
     const scope = await this.repository.scope(tx, accountId, endUserId);
     await this.repository.erase(tx, accountId, endUserId, scope);
-    await this.repository.markCompleted(tx, endUserId, now);
+    await this.repository.recordCompleted(tx, newId('erasureRequest'), accountId, endUserId, now);
     return { kind: 'erased' };
   }
 
