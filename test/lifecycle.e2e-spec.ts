@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Lifecycle } from '../src/common/lifecycle/lifecycle';
 import { seedApiKey, seedUser, uniqueEmail } from './support/seed';
-import { type ServerProcess, serverEnv, startServerProcess, tlsSocket, withServerDatabase } from './support/server-process';
+import { insertBulkCdrs } from './support/cdr-fixtures';
+import { type ServerProcess, serverEnv, startServerProcess, startStalledExport, tlsSocket, withServerDatabase } from './support/server-process';
 import { startTestApp, type TestApp } from './support/test-app';
 
 function post(port: number, path: string, body: unknown): Promise<{ status: number; body: string }> {
@@ -36,16 +37,8 @@ describe('SIGTERM with requests in flight', () => {
     const env = serverEnv(dataDir, { SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS), BCRYPT_COST: '12' });
     apiKey = await withServerDatabase(dataDir, env, async (seed) => {
       const owner = await seedUser(seed);
-      // ~60k rows (about 10 MB of CSV): far more than socket buffers hold for a reader that stops.
-      await seed.prisma.$executeRawUnsafe(
-        `INSERT INTO cdrs (id, account_id, external_id, direction, from_number, to_number, started_at, answered_at, ended_at,
-           duration_seconds, billable_seconds, status, cost, currency)
-         SELECT 'cdr_' || md5(g::text), $1, 'ext-' || g, 'inbound', '+14155550100', '+442071838750',
-           timestamptz '2025-01-01' + g * interval '1 second', NULL, timestamptz '2025-01-01' + g * interval '1 second' + interval '1 minute',
-           60, 60, 'answered', 0.0125, 'USD'
-         FROM generate_series(1, 60000) AS g`,
-        owner.accountId,
-      );
+      // About 10 MB of CSV: far more than socket buffers hold for a reader that stops.
+      await insertBulkCdrs(seed, owner.accountId, 60_000);
       return seedApiKey(seed, owner.accountId, ['cdrs:read']);
     });
     server = await startServerProcess(env);
@@ -58,19 +51,7 @@ describe('SIGTERM with requests in flight', () => {
   });
 
   it('finishes in-flight requests (closing their connections), refuses new connections, cuts a stalled export at the deadline and exits 0', async () => {
-    // A stalled export: read its first bytes, then stop reading.
-    const exportSocket = await tlsSocket(server.port);
-    const exportBytes: Buffer[] = [];
-    const exportClosed = new Promise<void>((resolve) => exportSocket.once('close', () => resolve()));
-    exportSocket.on('error', () => undefined);
-    await new Promise<void>((resolve) => {
-      exportSocket.once('data', (chunk: Buffer) => {
-        exportBytes.push(chunk);
-        exportSocket.pause();
-        resolve();
-      });
-      exportSocket.write(`GET /v1/cdrs/export HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${apiKey}\r\n\r\n`);
-    });
+    const stalled = await startStalledExport(server.port, apiKey);
 
     const signups = [1, 2, 3].map(() =>
       post(server.port, '/v1/auth/signup', { email: uniqueEmail('drain'), password: 'a sturdy passphrase 42', name: 'D', account_name: 'D' }),
@@ -109,9 +90,8 @@ describe('SIGTERM with requests in flight', () => {
     expect(elapsed).toBeLessThan((GRACE_SECONDS + 3) * 1000);
 
     // The export was cut at the deadline: no terminating chunk, so it cannot pass for complete.
-    exportSocket.resume();
-    await exportClosed;
-    const received = Buffer.concat(exportBytes).toString('latin1');
+    await stalled.closed;
+    const received = Buffer.concat(stalled.received).toString('latin1');
     expect(received).toMatch(/^HTTP\/1\.1 200/);
     expect(received.endsWith('\r\n0\r\n\r\n')).toBe(false);
 

@@ -145,14 +145,15 @@ export class CdrsRepository {
 
   /**
    * Every matching row as CSV lines (no header row), newest first. On PostgreSQL one
-   * `COPY ... TO STDOUT` on a dedicated pooled connection streams the bytes straight through, so
+   * `COPY ... TO STDOUT` on a connection of the export pool streams the bytes straight through, so
    * rows never become JS strings and the socket's pace holds the server back; destroying the
    * returned stream (client gone) drops that connection. PGlite has no COPY streaming: there
    * the rows come in keyset batches of `batchSize`, one string each.
    */
   async exportCsv(accountId: string, filters: CdrFilters, batchSize: number): Promise<Readable> {
     const database = this.prisma.database;
-    if (database.kind === 'postgres') return copyCsv((database as PostgresHandle).pool, exportQuery(accountId, filters));
+    // Exports have a pool of their own: a slow reader holds a connection for as long as it likes.
+    if (database.kind === 'postgres') return copyCsv((database as PostgresHandle).exportPool, exportQuery(accountId, filters));
     // One batch buffered ahead, one being fetched: the old at-most-two-batches bound.
     return Readable.from(this.csvBatches(accountId, filters, batchSize), { objectMode: true, highWaterMark: 1 });
   }

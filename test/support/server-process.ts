@@ -93,3 +93,27 @@ export function tlsSocket(port: number): Promise<TLSSocket> {
     socket.once('error', reject);
   });
 }
+
+export interface StalledExport {
+  /** The bytes received before the reader stopped (status line and headers included). */
+  received: Buffer[];
+  closed: Promise<void>;
+  socket: TLSSocket;
+}
+
+/** Starts `GET /v1/cdrs/export` with `apiKey`, reads the first bytes, then stops reading. */
+export async function startStalledExport(port: number, apiKey: string): Promise<StalledExport> {
+  const socket = await tlsSocket(port);
+  const received: Buffer[] = [];
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve) => {
+    socket.once('data', (chunk: Buffer) => {
+      received.push(chunk);
+      socket.pause();
+      resolve();
+    });
+    socket.write(`GET /v1/cdrs/export HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${apiKey}\r\n\r\n`);
+  });
+  return { received, closed, socket };
+}
