@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error';
@@ -160,6 +161,12 @@ function redisKeyPrefix(raw: string | null): string {
   return raw;
 }
 
+function parseLogFormat(raw: string | null, nodeEnv: NodeEnv): 'json' | 'pretty' {
+  if (raw === null) return nodeEnv === 'development' ? 'pretty' : 'json';
+  if (raw !== 'json' && raw !== 'pretty') throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${raw}"`);
+  return raw;
+}
+
 /**
  * Reads and validates the environment once at boot. Production refuses to start without its
  * secrets; development generates missing ones into DATA_DIR.
@@ -249,12 +256,31 @@ export function loadConfig(env: Env): AppConfig {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
     bcryptCost,
     logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    logFormat: parseLogFormat(str(env, 'LOG_FORMAT'), nodeEnv),
+    envFile: null,
     oauthProviders,
     publicApiUrl,
   };
 }
 
-/** The process environment; the only place that reads it. */
+/**
+ * Variables from `.env` in the working directory, when there is one (see .env.example). The
+ * process environment wins over the file, so a deployment's variables are never replaced.
+ */
+export function readEnvFile(path: string, env: Env): { env: Env; loaded: boolean } {
+  if (!existsSync(path)) return { env, loaded: false };
+  let parsed: Env;
+  try {
+    parsed = parseEnv(readFileSync(path, 'utf8'));
+  } catch {
+    throw new ConfigError(`${path} could not be read as a .env file`);
+  }
+  return { env: { ...parsed, ...env }, loaded: true };
+}
+
+/** The process environment (and `.env`); the only place that reads it. */
 export function loadConfigFromProcess(): AppConfig {
-  return loadConfig(process.env);
+  const path = resolve('.env');
+  const { env, loaded } = readEnvFile(path, process.env);
+  return { ...loadConfig(env), envFile: loaded ? path : null };
 }
