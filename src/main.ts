@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createApp } from './app.factory';
 import { exitOnSignals } from './common/lifecycle/graceful-shutdown';
 import { ConfigError } from './config/config-error';
@@ -17,8 +18,21 @@ async function main(): Promise<void> {
   exitOnSignals(app, config.shutdownGraceSeconds, logger);
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
-  const scheme = config.trustProxy && !config.tlsCertFile ? 'http (behind trusted proxy)' : 'https';
-  logger.info({ port, host: config.host, scheme, database: config.databaseUrl ? 'postgresql' : 'embedded' }, 'DIDHub API listening');
+  const scheme = config.trustProxy && !config.tlsCertFile ? 'http' : 'https';
+  const host = ['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host;
+  const api = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info(
+    {
+      api,
+      docs: `${api}/docs`,
+      data_dir: config.dataDir,
+      database: config.databaseUrl ? 'postgresql (DATABASE_URL)' : `embedded, ${join(config.dataDir, 'pglite')}`,
+      mail: config.smtpUrl ? 'smtp (SMTP_URL)' : `files in ${config.mailDir}`,
+      env_file: config.envFile ?? 'none',
+      ...(scheme === 'http' ? { tls: 'terminated by the trusted proxy' } : {}),
+    },
+    `DIDHub API listening on ${api} (Swagger UI: ${api}/docs)`,
+  );
 }
 
 main().catch((error: unknown) => {

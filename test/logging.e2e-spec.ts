@@ -14,6 +14,18 @@ describe('structured logs', () => {
     await t.close();
   });
 
+  it('carry the request id on application lines written while serving a request, not only on the access line', async () => {
+    const from = lines.length;
+    const res = await t.http().post('/v1/auth/signup').send({ email: uniqueEmail('scoped'), password: 'a rather long passphrase 9', name: 'Req', account_name: 'Req Ltd' }).expect(202);
+    const requestId = res.headers['x-request-id'] as string;
+    const entries = lines.slice(from).map((line) => JSON.parse(line) as { msg: string; request_id?: string; file?: string });
+    const mail = entries.find((e) => e.msg === 'mail written');
+    expect(mail).toMatchObject({ request_id: requestId, file: expect.stringMatching(/\.eml$/) });
+    expect(mail!.file!.startsWith(t.config.mailDir)).toBe(true);
+    // Lines written outside any request (start-up, timers) carry none.
+    expect(lines.slice(0, 3).map((line) => JSON.parse(line).request_id)).toEqual([undefined, undefined, undefined]);
+  });
+
   it('hold request ids and paths but no password, token, cookie, key, TOTP secret, e-mail or phone number', async () => {
     const email = uniqueEmail('logged');
     const password = 'a rather long passphrase 9';

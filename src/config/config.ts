@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { validateCronExpression } from 'cron';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
@@ -175,6 +176,12 @@ function cronExpression(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
+function parseLogFormat(raw: string | null, nodeEnv: NodeEnv): 'json' | 'pretty' {
+  if (raw === null) return nodeEnv === 'development' ? 'pretty' : 'json';
+  if (raw !== 'json' && raw !== 'pretty') throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${raw}"`);
+  return raw;
+}
+
 /**
  * Reads and validates the environment once at boot. Production refuses to start without its
  * secrets; development generates missing ones into DATA_DIR.
@@ -265,6 +272,8 @@ export function loadConfig(env: Env): AppConfig {
     documentMaxBytes: int(env, 'DOCUMENT_MAX_BYTES', 10485760, 1024, 104857600),
     bcryptCost,
     logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    logFormat: parseLogFormat(str(env, 'LOG_FORMAT'), nodeEnv),
+    envFile: null,
     oauthProviders,
     publicApiUrl,
     shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
@@ -305,7 +314,24 @@ function parseBackupKey(raw: string | null): Buffer | null {
   return key;
 }
 
-/** The process environment; the only place that reads it. */
+/**
+ * Variables from `.env` in the working directory, when there is one (see .env.example). The
+ * process environment wins over the file, so a deployment's variables are never replaced.
+ */
+export function readEnvFile(path: string, env: Env): { env: Env; loaded: boolean } {
+  if (!existsSync(path)) return { env, loaded: false };
+  let parsed: Env;
+  try {
+    parsed = parseEnv(readFileSync(path, 'utf8'));
+  } catch {
+    throw new ConfigError(`${path} could not be read as a .env file`);
+  }
+  return { env: { ...parsed, ...env }, loaded: true };
+}
+
+/** The process environment (and `.env`); the only place that reads it. */
 export function loadConfigFromProcess(): AppConfig {
-  return loadConfig(process.env);
+  const path = resolve('.env');
+  const { env, loaded } = readEnvFile(path, process.env);
+  return { ...loadConfig(env), envFile: loaded ? path : null };
 }

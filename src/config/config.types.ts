@@ -104,6 +104,10 @@ export interface AppConfig {
   /** bcrypt work factor for passwords (12 by default; tests lower it to stay fast). */
   bcryptCost: number;
   logLevel: string;
+  /** `pretty` (one readable line per entry; the development default) or `json` (production). */
+  logFormat: 'json' | 'pretty';
+  /** The `.env` file the variables were read from, if any (loadConfigFromProcess). */
+  envFile: string | null;
   oauthProviders: OAuthProviderConfig[];
   /** Public origin of this API for OAuth redirect URIs; null derives it from the request. */
   publicApiUrl: string | null;
