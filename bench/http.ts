@@ -33,7 +33,9 @@ import { seedCdrs } from './seed-cdrs';
  * rotates every round). Medians over the rounds; exit code 1 when a target ratio is missed.
  *
  * BENCH_HTTP_ROWS overrides the 10⁶ rows for a quick trial; BENCH_HTTP_PROFILE=dir starts the
- * app under `node --cpu-prof` and writes its profile there at the end.
+ * app under `node --cpu-prof` and writes its profile there at the end (summarise it with
+ * `node dist/bench/cpu-profile-summary.js <file>`); BENCH_HTTP_ONLY=cdrs,health drives only those
+ * targets (no ratios then).
  */
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_HTTP_ROWS ?? 1_000_000);
@@ -42,6 +44,7 @@ const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_HTTP_WARMUP_SECONDS ?? 5);
 const CONNECTIONS = 50;
 const PROFILE_DIR = process.env.BENCH_HTTP_PROFILE ?? null;
+const ONLY = process.env.BENCH_HTTP_ONLY ? process.env.BENCH_HTTP_ONLY.split(',') : null;
 const ROOT = join(__dirname, '..', '..');
 
 interface Target {
@@ -258,7 +261,7 @@ async function main(): Promise<void> {
     const proxied = { 'X-Forwarded-Proto': 'https' };
     const bearer = { Authorization: `Bearer ${key}` };
     const cdrs = '/v1/cdrs?limit=50';
-    const targets: Target[] = [
+    const allTargets: Target[] = [
       { name: 'hello', label: 'bare Nest + express hello', server: 'hello', path: '/hello', headers: {} },
       { name: 'reference', label: 'reference: raw pg GET /v1/cdrs?limit=50, bearer', server: 'reference', path: cdrs, headers: bearer },
       { name: 'health', label: 'app: GET /v1/health', server: 'app', path: '/v1/health', headers: proxied },
@@ -267,9 +270,11 @@ async function main(): Promise<void> {
       { name: 'cdrsCookie', label: 'app: GET /v1/cdrs?limit=50, cookie', server: 'app', path: cdrs, headers: { ...proxied, Cookie: cookie } },
     ];
 
+    const targets = ONLY ? allTargets.filter((t) => ONLY.includes(t.name)) : allTargets;
+
     // Same bytes from the reference and the app (both credentials), before anything is timed.
     const bodies = await Promise.all(
-      targets.filter((t) => t.path === cdrs).map((t) => get(servers[t.server]!.port, t.path, t.headers)),
+      allTargets.filter((t) => t.path === cdrs).map((t) => get(servers[t.server]!.port, t.path, t.headers)),
     );
     for (const b of bodies) if (b.status !== 200) throw new Error(`GET ${cdrs} answered ${b.status}: ${b.body.slice(0, 300)}`);
     if (new Set(bodies.map((b) => b.body)).size !== 1) throw new Error('the reference and the app answer different bytes');
@@ -305,6 +310,7 @@ async function main(): Promise<void> {
       const r = m.get(t.name)!;
       console.log(`| ${t.label} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt(r.cpu * 100)} % |`);
     }
+    if (ONLY) return;
     const get_ = (n: string) => m.get(n)!;
     const ratios: [string, number, string, number][] = [
       ['bearer CDR page rps / reference rps', get_('cdrs').rps / get_('reference').rps, '≥', 0.75],
