@@ -35,7 +35,8 @@ import { seedCdrs } from './seed-cdrs';
  * BENCH_HTTP_ROWS overrides the 10⁶ rows for a quick trial; BENCH_HTTP_PROFILE=dir starts the
  * app under `node --cpu-prof` and writes its profile there at the end (summarise it with
  * `node dist/bench/cpu-profile-summary.js <file>`); BENCH_HTTP_ONLY=cdrs,health drives only those
- * targets (no ratios then).
+ * targets (no ratios then); BENCH_HTTP_BASELINE=<dir of another built checkout> also runs that
+ * build of the app (targets base:health...), interleaved with this one, to price a change.
  */
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_HTTP_ROWS ?? 1_000_000);
@@ -44,13 +45,14 @@ const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_HTTP_WARMUP_SECONDS ?? 5);
 const CONNECTIONS = 50;
 const PROFILE_DIR = process.env.BENCH_HTTP_PROFILE ?? null;
+const BASELINE = process.env.BENCH_HTTP_BASELINE ?? null;
 const ONLY = process.env.BENCH_HTTP_ONLY ? process.env.BENCH_HTTP_ONLY.split(',') : null;
 const ROOT = join(__dirname, '..', '..');
 
 interface Target {
   name: string;
   label: string;
-  server: 'hello' | 'reference' | 'app';
+  server: 'hello' | 'reference' | 'app' | 'baseline';
   path: string;
   headers: Record<string, string>;
 }
@@ -60,6 +62,8 @@ interface RoundResult {
   p50: number;
   p99: number;
   cpu: number;
+  /** Server CPU time per request, µs: steadier than rps on a busy machine. */
+  cpuPerRequest: number;
 }
 
 interface Server {
@@ -110,12 +114,13 @@ async function startServer(
   env: NodeJS.ProcessEnv,
   cpus: { server: string } | null,
   readyPath: string,
+  cwd = ROOT,
 ): Promise<Server> {
   const port = await freePort();
   const command = cpus ? 'taskset' : process.execPath;
   const argv = cpus ? ['-c', cpus.server, process.execPath, ...args] : args;
   // stdout (the app's request log) goes to /dev/null; start-up errors still show on stderr.
-  const child = spawn(command, argv, { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT });
+  const child = spawn(command, argv, { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'], cwd });
   let exited = false;
   child.once('exit', () => (exited = true));
   const deadline = Date.now() + 120_000;
@@ -163,11 +168,13 @@ async function drive(target: Target, server: Server, seconds: number): Promise<R
   if (result.non2xx || result.errors || result.timeouts) {
     throw new Error(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
   }
+  const cpu = cpuSeconds(server.child.pid) - before;
   return {
     rps: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
-    cpu: (cpuSeconds(server.child.pid) - before) / elapsed,
+    cpu: cpu / elapsed,
+    cpuPerRequest: (cpu * 1e6) / result.requests.total,
   };
 }
 
@@ -239,10 +246,7 @@ async function main(): Promise<void> {
       '/v1/cdrs',
     );
     const profileArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, '--require', './dist/bench/profile-preload.js'] : [];
-    servers.app = await startServer(
-      'app',
-      [...profileArgs, 'dist/src/main.js'],
-      {
+    const appEnv = {
         ...base,
         HOST: '127.0.0.1',
         DATA_DIR: dataDir,
@@ -253,10 +257,9 @@ async function main(): Promise<void> {
         TRUST_PROXY: '127.0.0.1',
         RATE_LIMIT_READ_PER_MINUTE: '1000000',
         RATE_LIMIT_ANON_PER_MINUTE: '1000000',
-      },
-      cpus,
-      '/v1/health',
-    );
+    };
+    servers.app = await startServer('app', [...profileArgs, 'dist/src/main.js'], appEnv, cpus, '/v1/health');
+    if (BASELINE) servers.baseline = await startServer('baseline', ['dist/src/main.js'], appEnv, cpus, '/v1/health', BASELINE);
 
     const proxied = { 'X-Forwarded-Proto': 'https' };
     const bearer = { Authorization: `Bearer ${key}` };
@@ -269,6 +272,11 @@ async function main(): Promise<void> {
       { name: 'cdrs', label: 'app: GET /v1/cdrs?limit=50, bearer', server: 'app', path: cdrs, headers: { ...proxied, ...bearer } },
       { name: 'cdrsCookie', label: 'app: GET /v1/cdrs?limit=50, cookie', server: 'app', path: cdrs, headers: { ...proxied, Cookie: cookie } },
     ];
+    if (BASELINE) {
+      for (const t of allTargets.filter((t) => t.server === 'app')) {
+        allTargets.push({ ...t, name: `base:${t.name}`, label: `baseline ${t.label}`, server: 'baseline' });
+      }
+    }
 
     const targets = ONLY ? allTargets.filter((t) => ONLY.includes(t.name)) : allTargets;
 
@@ -289,7 +297,7 @@ async function main(): Promise<void> {
       const order = targets.map((_, i) => targets[(i + round) % targets.length]);
       for (const t of order) {
         const r = await drive(t, servers[t.server]!, SECONDS);
-        console.error(`round ${round + 1}/${ROUNDS} ${t.name.padEnd(10)} ${fmt(r.rps).padStart(7)} rps  p50 ${r.p50} ms  p99 ${r.p99} ms  server cpu ${fmt(r.cpu * 100)} %`);
+        console.error(`round ${round + 1}/${ROUNDS} ${t.name.padEnd(10)} ${fmt(r.rps).padStart(7)} rps  p50 ${r.p50} ms  p99 ${r.p99} ms  server cpu ${fmt(r.cpu * 100)} %, ${fmt(r.cpuPerRequest)} µs/req`);
         results.get(t.name)!.push(r);
       }
     }
@@ -298,17 +306,17 @@ async function main(): Promise<void> {
     const m = new Map(
       targets.map((t) => {
         const rs = results.get(t.name)!;
-        return [t.name, { rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpu: median(rs.map((r) => r.cpu)) }];
+        return [t.name, { rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpu: median(rs.map((r) => r.cpu)), cpuPerRequest: median(rs.map((r) => r.cpuPerRequest)) }];
       }),
     );
     const pinned = cpus ? `servers pinned to CPU ${cpus.server}, load generator to CPU ${cpus.client}` : 'no CPU pinning (taskset or a second core missing)';
     console.log(`\nHTTP bench (PostgreSQL, ${ROWS} CDRs), autocannon ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s after ${WARMUP_SECONDS} s warm-up each; medians; ${pinned}`);
     console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}\n`);
-    console.log('| endpoint | rps | p50 ms | p99 ms | server CPU |');
-    console.log('| --- | ---: | ---: | ---: | ---: |');
+    console.log('| endpoint | rps | p50 ms | p99 ms | server CPU | CPU µs/request |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const t of targets) {
       const r = m.get(t.name)!;
-      console.log(`| ${t.label} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt(r.cpu * 100)} % |`);
+      console.log(`| ${t.label} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${fmt(r.cpu * 100)} % | ${fmt(r.cpuPerRequest)} |`);
     }
     if (ONLY) return;
     const get_ = (n: string) => m.get(n)!;
@@ -329,7 +337,7 @@ async function main(): Promise<void> {
   } finally {
     // SIGUSR2 lets a profiled app exit normally, which writes its CPU profile.
     if (servers.app) await stopServer(servers.app, PROFILE_DIR ? 'SIGUSR2' : 'SIGTERM');
-    for (const s of [servers.hello, servers.reference]) if (s) await stopServer(s);
+    for (const s of [servers.hello, servers.reference, servers.baseline]) if (s) await stopServer(s);
     rmSync(dataDir, { recursive: true, force: true });
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
