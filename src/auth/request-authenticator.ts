@@ -12,6 +12,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { SessionsService } from '../sessions/sessions.service';
 import { AuthErrors } from './auth-errors';
+import { isRecentlyAuthenticated } from './step-up.service';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -35,7 +36,7 @@ function requestOrigin(req: Request): string | null {
 
 /**
  * The order of checks is the pipeline's: authenticate (admin token | bearer key | session
- * cookie) → origin check for cookie mutations → session-only → scope.
+ * cookie) → origin check for cookie mutations → session-only → scope → recent sign-in (step-up).
  *
  * A request that carries an Authorization header is a bearer request, whatever else it carries:
  * it is verified as an API key and never falls back to the cookie, so a broken key is a 401 and
@@ -81,6 +82,7 @@ export class RequestAuthenticator extends Authenticator {
 
   private authorise(principal: CustomerPrincipal, route: CustomerRoute): void {
     if (route.scope && !hasScope(principal, route.scope)) throw AuthErrors.missingScope(route.scope);
+    if (route.recentAuth && !isRecentlyAuthenticated(principal)) throw AuthErrors.reauthenticationRequired();
   }
 
   /** passport-http-bearer through the 'api-key' strategy; stateless (no session), result via the callback. */

@@ -49,6 +49,8 @@ export interface AppConfig {
   mailFrom: string;
   dashboardOrigins: string[];
   bodyLimitBytes: number;
+  /** Largest compliance document upload, in bytes of the file itself (DOCUMENT_MAX_BYTES). */
+  documentMaxBytes: number;
   /** bcrypt work factor for passwords (12 by default; tests lower it to stay fast). */
   bcryptCost: number;
   logLevel: string;

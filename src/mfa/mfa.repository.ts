@@ -27,7 +27,7 @@ export interface EnableMfaInput {
   recoveryCodes: { id: string; codeHash: string }[];
 }
 
-/** The user's MFA columns, recovery codes, and the step-up time of sessions. */
+/** The user's MFA columns and recovery codes. */
 @Injectable()
 export class MfaRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -99,9 +99,5 @@ export class MfaRepository {
       data: { usedAt: now },
     });
     return count === 1;
-  }
-
-  async markSessionAuthenticated(sessionId: string, now: Date): Promise<void> {
-    await this.prisma.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { authenticatedAt: now } });
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import QRCode from 'qrcode';
+import { AuthErrors } from '../auth/auth-errors';
+import type { StepUpProof } from '../auth/step-up.service';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { ENCRYPTED_FIELDS, encryptionContext } from '../common/crypto/encrypted-fields';
 import { randomBase62 } from '../common/ids/ids';
@@ -15,12 +17,6 @@ export interface MfaSetup {
   secret: string;
   otpauthUrl: string;
   qrCode: string;
-}
-
-/** What a user offers to prove it is them: a current code (TOTP or recovery) or the password. */
-export interface MfaProof {
-  code?: string;
-  password?: string;
 }
 
 /** Enabling, disabling and re-issuing recovery codes for the signed-in user. */
@@ -80,7 +76,7 @@ export class MfaService {
     return codes;
   }
 
-  async disable(userId: string, proof: MfaProof): Promise<void> {
+  async disable(userId: string, proof: StepUpProof): Promise<void> {
     const user = await this.requireUser(userId);
     if (!user.mfaEnabled) throw MfaErrors.notEnabled();
     await this.checkProof(user, proof);
@@ -91,7 +87,7 @@ export class MfaService {
     ]);
   }
 
-  async regenerateRecoveryCodes(userId: string, proof: MfaProof): Promise<string[]> {
+  async regenerateRecoveryCodes(userId: string, proof: StepUpProof): Promise<string[]> {
     const user = await this.requireUser(userId);
     if (!user.mfaEnabled) throw MfaErrors.notEnabled();
     await this.checkProof(user, proof);
@@ -103,22 +99,22 @@ export class MfaService {
     return codes;
   }
 
-  private async checkProof(user: MfaUserRow, proof: MfaProof): Promise<void> {
+  private async checkProof(user: MfaUserRow, proof: StepUpProof): Promise<void> {
     if (proof.code !== undefined) {
       if (!(await this.factors.acceptCode(user, proof.code))) throw MfaErrors.invalidCode();
       return;
     }
     if (proof.password !== undefined) {
-      if (!(await this.factors.acceptPassword(user, proof.password))) throw MfaErrors.invalidPassword();
+      if (!(await this.factors.acceptPassword(user, proof.password))) throw AuthErrors.invalidPassword();
       return;
     }
-    throw MfaErrors.proofRequired();
+    throw AuthErrors.proofRequired();
   }
 
   private async requireUser(userId: string): Promise<MfaUserRow> {
     const user = await this.repo.findUser(userId);
     // The session's user exists (the guard checked); a vanished row is a race with deletion.
-    if (!user) throw MfaErrors.reauthenticationRequired();
+    if (!user) throw AuthErrors.reauthenticationRequired();
     return user;
   }
 

@@ -89,6 +89,11 @@ export class SessionsRepository {
     });
   }
 
+  /** Step-up: the session counts as freshly signed in from `now`. */
+  async markAuthenticated(id: string, now: Date): Promise<void> {
+    await this.prisma.session.updateMany({ where: { id, revokedAt: null }, data: { authenticatedAt: now } });
+  }
+
   async revoke(id: string, now: Date): Promise<void> {
     await this.prisma.session.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });
   }

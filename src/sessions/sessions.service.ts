@@ -102,6 +102,10 @@ export class SessionsService {
     };
   }
 
+  markAuthenticated(sessionId: string, now: Date): Promise<void> {
+    return this.sessions.markAuthenticated(sessionId, now);
+  }
+
   revoke(sessionId: string): Promise<void> {
     return this.sessions.revoke(sessionId, new Date());
   }

@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiSecurity } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiForbiddenResponse, ApiSecurity } from '@nestjs/swagger';
 
 export const ROUTE_AUTH = 'didhub:route-auth';
 
@@ -15,19 +15,29 @@ export const ADMIN_SCHEME = 'admin_token';
 export type RouteAuth =
   | { kind: 'public' }
   | { kind: 'admin' }
-  | { kind: 'customer'; sessionOnly: boolean; scope: string | null };
+  | { kind: 'customer'; sessionOnly: boolean; scope: string | null; recentAuth?: boolean };
 
 export const DEFAULT_ROUTE_AUTH: RouteAuth = { kind: 'customer', sessionOnly: false, scope: null };
 
 /** No authentication (health, sign-in, security.txt). Use sparingly. */
 export const Public = () => applyDecorators(SetMetadata(ROUTE_AUTH, { kind: 'public' } satisfies RouteAuth), ApiSecurity({}));
 
-/** Dashboard only: a bearer API key gets 403 session_required. */
-export const SessionOnly = () =>
-  applyDecorators(
-    SetMetadata(ROUTE_AUTH, { kind: 'customer', sessionOnly: true, scope: null } satisfies RouteAuth),
-    ApiCookieAuth(SESSION_COOKIE_SCHEME),
-  );
+/**
+ * Dashboard only: a bearer API key gets 403 session_required. `recentAuth` marks a sensitive
+ * action: the session must have signed in or stepped up within the last 10 minutes, else 403
+ * reauthentication_required.
+ */
+export const SessionOnly = (options: { recentAuth?: boolean } = {}) =>
+  options.recentAuth
+    ? applyDecorators(
+        SetMetadata(ROUTE_AUTH, { kind: 'customer', sessionOnly: true, scope: null, recentAuth: true } satisfies RouteAuth),
+        ApiCookieAuth(SESSION_COOKIE_SCHEME),
+        ApiForbiddenResponse({ description: 'reauthentication_required: call POST /v1/auth/reauthenticate first.' }),
+      )
+    : applyDecorators(
+        SetMetadata(ROUTE_AUTH, { kind: 'customer', sessionOnly: true, scope: null } satisfies RouteAuth),
+        ApiCookieAuth(SESSION_COOKIE_SCHEME),
+      );
 
 /** Either scheme, but the key's scopes or the member's permissions must include `scope`. */
 export const RequireScope = (scope: string) =>

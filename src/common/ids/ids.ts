@@ -21,6 +21,7 @@ export const ID_PREFIXES = {
   retentionRun: 'rrun',
   idempotency: 'idem',
   oauthIdentity: 'oid',
+  erasureRequest: 'ers',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
