@@ -52,6 +52,25 @@ describe('transport security and wire format', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('sends the full set of security headers on every response, errors included', async () => {
+    for (const res of [await t.http().get('/v1/health').expect(200), await t.http().get('/v1/account').expect(401)]) {
+      expect(res.headers).toMatchObject({
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+        'origin-agent-cluster': '?1',
+        'x-dns-prefetch-control': 'off',
+        'x-download-options': 'noopen',
+        'x-permitted-cross-domain-policies': 'none',
+        'x-xss-protection': '0',
+      });
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
   it('allows CORS with credentials only for the dashboard origins', async () => {
     const allowed = await t.http().options('/v1/auth/me').set('Origin', TEST_ORIGIN).set('Access-Control-Request-Method', 'GET');
     expect(allowed.headers['access-control-allow-origin']).toBe(TEST_ORIGIN);

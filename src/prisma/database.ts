@@ -30,6 +30,13 @@ export interface DatabaseHandle {
   /** Plain SQL outside Prisma (advisory locks, tests). */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /**
+   * The lean path for the few hot queries (authentication, the CDR page), for repositories
+   * only: on PostgreSQL a named statement on the pool Prisma's adapter uses, parsed and planned
+   * once per connection; on PGlite the same SQL as a plain query. A `name` always stands for
+   * the same `text` (PostgreSQL holds it per connection); see PreparedStatement.
+   */
+  prepared<T>(statement: PreparedStatement, values: unknown[]): Promise<T[]>;
+  /**
    * Runs `fn` while holding a PostgreSQL session advisory lock on a dedicated connection.
    * On PGlite (one connection, one process) an in-process queue gives the same exclusion.
    */
@@ -40,6 +47,12 @@ export interface DatabaseHandle {
    */
   tryAdvisoryLock<T>(key: bigint, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }>;
   close(): Promise<void>;
+}
+
+/** A hot query's SQL ($1, $2... parameters) and its statement name, built once. */
+export interface PreparedStatement {
+  readonly name: string;
+  readonly text: string;
 }
 
 export type PostgresHandle = DatabaseHandle & {
@@ -103,6 +116,8 @@ export function openPostgres(connectionString: string, pools: PoolOptions = DEFA
       }
     },
     query: async <T>(sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows as T[],
+    prepared: async <T>(statement: PreparedStatement, values: unknown[]) =>
+      (await pool.query({ name: statement.name, text: statement.text, values })).rows as T[],
     withAdvisoryLock: async (key, fn) => {
       const client = await pool.connect();
       let unlocked = false;
@@ -179,6 +194,8 @@ export function pgliteHandle(db: PGlite, onClosed: () => void = () => undefined)
     // as applied. exec of a multi-statement string is one implicit transaction.
     withMigrationAdapter: (fn) => fn(withAtomicScripts(new PrismaPGlite(db), (sql) => db.exec(sql).then(() => undefined))),
     query: async <T>(sql: string, params?: unknown[]) => (await db.query<T>(sql, params)).rows,
+    // PGlite runs every query through its own lock, so this never lands inside a Prisma transaction.
+    prepared: async <T>(statement: PreparedStatement, values: unknown[]) => (await db.query<T>(statement.text, values)).rows,
     withAdvisoryLock: <T>(_key: bigint, fn: () => Promise<T>) => {
       const run = queue.then(fn, fn);
       queue = run.catch(() => undefined);
