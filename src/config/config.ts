@@ -251,6 +251,7 @@ export function loadConfig(env: Env): AppConfig {
     logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     oauthProviders,
     publicApiUrl,
+    idempotencyLockSeconds: int(env, 'IDEMPOTENCY_LOCK_SECONDS', 60, 1, 3600),
   };
 }
 

@@ -55,4 +55,9 @@ export interface AppConfig {
   oauthProviders: OAuthProviderConfig[];
   /** Public origin of this API for OAuth redirect URIs; null derives it from the request. */
   publicApiUrl: string | null;
+  /**
+   * Lease of a running idempotent request (IDEMPOTENCY_LOCK_SECONDS, 60 by default): renewed while
+   * the request runs; a retry takes the key over only once its holder stopped renewing it.
+   */
+  idempotencyLockSeconds: number;
 }

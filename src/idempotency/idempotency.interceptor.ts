@@ -1,15 +1,15 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
-import { catchError, from, mergeMap, type Observable, of, tap, throwError } from 'rxjs';
+import { catchError, finalize, from, mergeMap, type Observable, of, tap, throwError } from 'rxjs';
 import { ApiError } from '../common/errors/api-error';
 import { toApiError } from '../common/errors/to-api-error';
 import { type AppRequest, requestIdOf } from '../common/http/request-context';
 import { APP_LOGGER } from '../common/logging/logger';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
-import { idempotencyScopeOf, stashedReplay } from './idempotency-scope';
-import { IdempotencyService, type ReplayedResponse } from './idempotency.service';
+import { stashedReplay } from './idempotency-scope';
+import { type IdempotencyLease, IdempotencyService, type ReplayedResponse } from './idempotency.service';
 import { safeError } from '../common/logging/safe-error';
 import { errorBody } from '../common/errors/error-response';
 
@@ -38,7 +38,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const req = context.switchToHttp().getRequest<AppRequest>();
     const res = context.switchToHttp().getResponse<Response>();
-    const scope = idempotencyScopeOf(req);
+    const scope = this.idempotency.scopeOf(req);
     if (!scope) return next.handle();
 
     const early = stashedReplay(req);
@@ -47,34 +47,39 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.idempotency.begin(scope)).pipe(
       mergeMap((decision) => {
         if (decision.kind === 'replay') return replay(res, decision.response);
-        return this.execute(decision.recordId, req, res, next);
+        return this.execute(decision.lease, req, res, next);
       }),
     );
   }
 
-  private execute(recordId: string, req: AppRequest, res: Response, next: CallHandler): Observable<unknown> {
+  private execute(lease: IdempotencyLease, req: AppRequest, res: Response, next: CallHandler): Observable<unknown> {
     let emitted = false;
+    // The lease is renewed for as long as the handler runs, however slow, so no retry takes it over.
+    const stopRenewing = this.idempotency.keepAlive(lease, (err) =>
+      this.logger.warn({ err: safeError(err), request_id: requestIdOf(req) }, 'could not renew idempotency lease'),
+    );
     return next.handle().pipe(
       mergeMap(async (value) => {
         emitted = true;
         if (value instanceof StreamableFile || Buffer.isBuffer(value) || typeof value === 'string') {
           // Not JSON: cannot be stored faithfully, so the key is released rather than replayed wrong.
-          await this.idempotency.release(recordId);
+          await this.idempotency.release(lease);
         } else {
-          await this.idempotency.finish(recordId, { status: res.statusCode, body: value, headers: replayableHeaders(res) });
+          await this.idempotency.finish(lease, { status: res.statusCode, body: value, headers: replayableHeaders(res) });
         }
         return value;
       }),
       tap({
         complete: () => {
-          if (!emitted) this.release(recordId, req);
+          if (!emitted) this.release(lease, req);
         },
       }),
-      catchError((err: unknown) => from(this.finishWithError(recordId, req, err)).pipe(mergeMap(() => throwError(() => err)))),
+      catchError((err: unknown) => from(this.finishWithError(lease, req, err)).pipe(mergeMap(() => throwError(() => err)))),
+      finalize(stopRenewing),
     );
   }
 
-  private async finishWithError(recordId: string, req: AppRequest, err: unknown): Promise<void> {
+  private async finishWithError(lease: IdempotencyLease, req: AppRequest, err: unknown): Promise<void> {
     const { error } = toApiError(err, this.config.bodyLimitBytes);
     const headers: Record<string, string> = {};
     if (err instanceof ApiError) {
@@ -83,7 +88,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
     }
     try {
-      await this.idempotency.finish(recordId, {
+      await this.idempotency.finish(lease, {
         status: error.getStatus(),
         body: errorBody(error, requestIdOf(req)),
         headers,
@@ -94,8 +99,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  private release(recordId: string, req: AppRequest): void {
-    this.idempotency.release(recordId).catch((err: unknown) => {
+  private release(lease: IdempotencyLease, req: AppRequest): void {
+    this.idempotency.release(lease).catch((err: unknown) => {
       this.logger.error({ err: safeError(err), request_id: requestIdOf(req) }, 'could not release idempotency key');
     });
   }
