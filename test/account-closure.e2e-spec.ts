@@ -113,12 +113,18 @@ describe('account closure and reopening', () => {
     const wrongCode = await client.post('/v1/account/close').send({ password: owner.password, code: '000000' === codeAt(secret) ? '111111' : '000000' });
     expect(wrongCode.status).toBe(401);
     expect(wrongCode.body.error.code).toBe('mfa_code_invalid');
-    expect((await t.prisma.user.findUniqueOrThrow({ where: { id: owner.userId } })).failedLoginCount).toBe(1);
+    // Wrong codes at closure count toward the second-factor lock-out, like at sign-in.
+    for (let i = 0; i < 4; i++) {
+      await client.post('/v1/account/close').send({ password: owner.password, code: '000000' === codeAt(secret) ? '111111' : '000000' }).expect(401);
+    }
+    const locked = await client.post('/v1/account/close').send({ password: owner.password, code: codeAt(secret) });
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.code).toBe('mfa_locked');
+    await t.prisma.mfaChallenge.updateMany({ where: { userId: owner.userId }, data: { lockedUntil: new Date(Date.now() - 1000) } });
 
     const ok = await client.post('/v1/account/close').send({ password: owner.password, code: codeAt(secret) });
     expect(ok.status).toBe(200);
     expect(ok.body.status).toBe('closed');
-    expect((await t.prisma.user.findUniqueOrThrow({ where: { id: owner.userId } })).failedLoginCount).toBe(0);
   });
 
   it('is refused for API keys', async () => {

@@ -134,26 +134,30 @@ describe('accounts, members and roles', () => {
   });
 
   describe('adding members', () => {
-    it('adds an existing user at once and tells them by mail', async () => {
-      const { owner } = await team();
+    it('invites a registered address like any other: same answer, nobody added until they accept', async () => {
+      const { owner, accountId } = await team();
       const colleague = await seedUser(t);
-      const res = await (await as(owner))
+      const stranger = uniqueEmail('nobody');
+      const known = await (await as(owner))
         .post('/v1/account/members')
         .send({ email: `  ${colleague.email.toUpperCase()} `, role: 'member', permissions: ['cdrs:read', 'cdrs:read'] })
         .expect(201);
-      expect(res.body).toMatchObject({
-        object: 'member',
-        account_id: owner.accountId,
-        user_id: colleague.userId,
-        email: colleague.email,
-        role: 'member',
-        permissions: ['cdrs:read'],
-      });
-      expect(res.body.id).toMatch(/^mem_/);
-      expect(mailsTo(t, colleague.email).some((m) => m.subject.includes('added'))).toBe(true);
+      const unknown = await (await as(owner)).post('/v1/account/members').send({ email: stranger, role: 'member', permissions: ['cdrs:read'] }).expect(201);
+      // The same shape for both: no user id, no name, nothing that says the address is registered.
+      const shape = (body: Record<string, unknown>) => Object.keys(body).sort();
+      expect(shape(known.body)).toEqual(shape(unknown.body));
+      expect(known.body).toMatchObject({ object: 'invitation', account_id: accountId, email: colleague.email, role: 'member', permissions: ['cdrs:read'] });
+      expect(JSON.stringify(known.body)).not.toContain(colleague.userId);
+      expect(await t.prisma.membership.count({ where: { accountId, userId: colleague.userId } })).toBe(0);
 
-      const again = await (await as(owner)).post('/v1/account/members').send({ email: colleague.email, role: 'admin' }).expect(409);
-      expect(again.body.error).toMatchObject({ code: 'already_member', param: 'email' });
+      const token = invitationToken(t, colleague.email);
+      const accepted = await (await as(colleague)).post('/v1/auth/invitations/accept').send({ token }).expect(200);
+      expect(accepted.body).toMatchObject({ object: 'member', account_id: accountId, user_id: colleague.userId, role: 'member' });
+
+      // Inviting someone who is already a member is still just an invitation; accepting it says so.
+      await (await as(owner)).post('/v1/account/members').send({ email: colleague.email, role: 'admin' }).expect(201);
+      const again = await (await as(colleague)).post('/v1/auth/invitations/accept').send({ token: invitationToken(t, colleague.email) }).expect(409);
+      expect(again.body.error.code).toBe('already_member');
     });
 
     it('invites an unknown address; only the user with that address can accept, once', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { KeyedHash } from '../src/common/crypto/keyed-hash';
 import { bearerClient, seedApiKey, seedUser, uniqueEmail } from './support/seed';
 import { startTestApp, TEST_ORIGIN, type TestApp } from './support/test-app';
 import { setCookies, sessionCookieOf } from './support/cookies';
@@ -77,7 +78,7 @@ describe('password sign-in, sign-out and me', () => {
     expect(setCookies(res)).toEqual([]);
   });
 
-  it('locks the user out after 5 consecutive wrong passwords, also for the right one, with Retry-After', async () => {
+  it('locks the address out (from this client) after 5 consecutive wrong passwords, also for the right one, with Retry-After', async () => {
     const user = await seedUser(t);
     for (let i = 0; i < 5; i++) await login(user.email, `wrong password ${i}`).expect(401);
     for (const password of ['wrong password 6', user.password]) {
@@ -90,12 +91,11 @@ describe('password sign-in, sign-out and me', () => {
       expect(setCookies(res)).toEqual([]);
     }
 
-    // When the lock has run out, the right password works again and the count starts from zero.
-    await t.prisma.user.update({ where: { id: user.userId }, data: { lockedUntil: new Date(Date.now() - 1000) } });
+    // When the lock has run out (moved in the database), the right password works again and the count starts from zero.
+    await t.prisma.loginThrottle.updateMany({ where: { lockedUntil: { not: null } }, data: { lockedUntil: new Date(Date.now() - 1000) } });
     await login(user.email, user.password).expect(200);
-    const row = await t.prisma.user.findUniqueOrThrow({ where: { id: user.userId } });
-    expect(row.failedLoginCount).toBe(0);
-    expect(row.lockedUntil).toBeNull();
+    for (let i = 0; i < 4; i++) await login(user.email, `wrong password ${i}`).expect(401);
+    await login(user.email, user.password).expect(200);
   });
 
   it('forgets earlier failures after a successful sign-in', async () => {
@@ -109,8 +109,9 @@ describe('password sign-in, sign-out and me', () => {
   it('counts concurrent wrong passwords without losing any', async () => {
     const user = await seedUser(t);
     await Promise.all([0, 1, 2].map((i) => login(user.email, `wrong password ${i}`).expect(401)));
-    const row = await t.prisma.user.findUniqueOrThrow({ where: { id: user.userId } });
-    expect(row.failedLoginCount).toBe(3);
+    const addressKey = new KeyedHash(t.config.apiKeyPepper).digest('login-throttle', `address:${user.email.toLowerCase()}`);
+    const rows = await t.prisma.loginThrottle.findMany({ where: { addressKey } });
+    expect(rows.map((r) => r.failures)).toEqual([3, 3]);
   });
 
   it('answers a user with MFA on with an mfa_token and no cookie, storing only a hash of the token', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { latestToken, mailsTo } from './support/mailbox';
+import { awaitNewToken, countMails, mailsTo } from './support/mailbox';
 import { bearerClient, seedApiKey, seedSessionCookie, seedUser, uniqueEmail, type SeededUser } from './support/seed';
 import { startTestApp, TEST_ORIGIN, type TestApp } from './support/test-app';
 import { setCookies, sessionCookieOf } from './support/cookies';
@@ -20,8 +20,9 @@ describe('password change, forgotten password and reset', () => {
   const change = (cookie: string, body: Record<string, unknown>) =>
     t.http().post('/v1/auth/password/change').set('Cookie', cookie).set('Origin', TEST_ORIGIN).send(body);
   const requestReset = async (email: string) => {
+    const before = countMails(t, email, 'Reset');
     await t.http().post('/v1/auth/password/forgot').send({ email }).expect(202, { status: 'accepted' });
-    return latestToken(t, email, 'Reset');
+    return awaitNewToken(t, email, 'Reset', before);
   };
 
   describe('change', () => {

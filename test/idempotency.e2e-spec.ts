@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { newId } from '../src/common/ids/ids';
-import { IdempotencyService } from '../src/idempotency/idempotency.service';
+import { type IdempotencyLease, IdempotencyService } from '../src/idempotency/idempotency.service';
 import { seedApiKey, seedUser, sessionClient, type SeededUser } from './support/seed';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -57,7 +57,7 @@ describe('Idempotency-Key on mutations', () => {
     const key = newKey();
     const res = await client.post('/v1/api-keys').set('Idempotency-Key', key).send({ name: 'secret check' }).expect(201);
     const raw: string = res.body.key;
-    const record = await t.prisma.idempotencyRecord.findUniqueOrThrow({ where: { accountId_key: { accountId: user.accountId, key } } });
+    const record = await t.prisma.idempotencyRecord.findUniqueOrThrow({ where: { accountId_principalId_key: { accountId: user.accountId, principalId: `user:${user.userId}`, key } } });
     expect(record.state).toBe('completed');
     expect(record.responseStatus).toBe(201);
     const stored = Buffer.from(record.responseBody!).toString('utf8');
@@ -191,6 +191,7 @@ describe('Idempotency-Key on mutations', () => {
   describe('record rules (service over the real database)', () => {
     const scope = (accountId: string, key: string) => ({
       accountId,
+      principalId: 'user:usr_test',
       key,
       method: 'POST',
       path: '/v1/things',
@@ -203,12 +204,12 @@ describe('Idempotency-Key on mutations', () => {
       const key = newKey();
       const first = await service.begin(scope(accountId, key));
       expect(first.kind).toBe('execute');
-      await service.finish((first as { recordId: string }).recordId, { status: 503, body: { error: {} }, headers: {} });
+      await service.finish((first as { lease: IdempotencyLease }).lease, { status: 503, body: { error: {} }, headers: {} });
       expect(await t.prisma.idempotencyRecord.count({ where: { accountId, key } })).toBe(0);
 
       const retry = await service.begin(scope(accountId, key));
       expect(retry.kind).toBe('execute');
-      await service.finish((retry as { recordId: string }).recordId, {
+      await service.finish((retry as { lease: IdempotencyLease }).lease, {
         status: 201,
         body: { id: 'x', object: 'thing', secret: 's3cr3t', nested: { recovery_codes: ['a'] } },
         headers: { location: '/v1/things/x' },
@@ -229,7 +230,7 @@ describe('Idempotency-Key on mutations', () => {
       await expect(service.begin(scope(accountId, key), new Date(start.getTime() + 1000))).rejects.toMatchObject({
         body: { code: 'idempotency_request_in_progress' },
       });
-      const later = await service.begin(scope(accountId, key), new Date(start.getTime() + 61_000));
+      const later = await service.begin(scope(accountId, key), new Date(start.getTime() + t.config.idempotencyLockSeconds * 1000 + 1000));
       expect(later.kind).toBe('execute');
     });
 
@@ -240,7 +241,7 @@ describe('Idempotency-Key on mutations', () => {
       const expiredKeys = [newKey(), newKey(), newKey()];
       for (const key of expiredKeys) {
         const d = await service.begin(scope(accountId, key), old);
-        await service.finish((d as { recordId: string }).recordId, { status: 200, body: { ok: true }, headers: {} });
+        await service.finish((d as { lease: IdempotencyLease }).lease, { status: 200, body: { ok: true }, headers: {} });
       }
       const fresh = newKey();
       await service.begin(scope(accountId, fresh));

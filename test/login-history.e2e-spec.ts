@@ -1,4 +1,4 @@
-import { latestToken } from './support/mailbox';
+import { awaitNewToken, latestToken } from './support/mailbox';
 import { seedApiKey, bearerClient, seedUser, sessionClient, uniqueEmail } from './support/seed';
 import { startTestApp, TEST_ORIGIN, type TestApp } from './support/test-app';
 import { sessionCookieOf } from './support/cookies';
@@ -47,7 +47,7 @@ describe('login history', () => {
     for (let i = 0; i < 5; i++) await login(user.email, `wrong password ${i}`).expect(401);
     await login(user.email, user.password).expect(429);
     await t.http().post('/v1/auth/password/forgot').send({ email: user.email }).expect(202);
-    const token = latestToken(t, user.email, 'Reset');
+    const token = await awaitNewToken(t, user.email, 'Reset', 0);
     const reset = await t.http().post('/v1/auth/password/reset').send({ token, new_password: 'a brand new passphrase 9' }).expect(200);
     await t.http().post('/v1/auth/password/reset').send({ token, new_password: 'a brand new passphrase 9' }).expect(400);
 
@@ -75,7 +75,7 @@ describe('login history', () => {
     const user = await seedUser(t);
     for (let i = 0; i < 5; i++) {
       await login(user.email, `wrong password ${i}`, `agent-${i}`).expect(401);
-      await t.prisma.user.update({ where: { id: user.userId }, data: { failedLoginCount: 0 } });
+      await t.prisma.loginThrottle.deleteMany({});
     }
     const client = await sessionClient(t, user);
     const seen: string[] = [];

@@ -48,7 +48,7 @@ describe('step-up for sensitive actions', () => {
     await client.post('/v1/api-keys').send({ name: 'fresh' }).expect(201);
   });
 
-  it('counts wrong passwords at step-up toward the sign-in lock-out', async () => {
+  it('locks step-up for the session after 5 wrong passwords, without locking the owner out of signing in elsewhere', async () => {
     const { client, user } = await staleSession();
     for (let i = 0; i < 5; i++) {
       await client.post('/v1/auth/reauthenticate').send({ password: `wrong guess ${i} xyz` }).expect(401);
@@ -56,10 +56,10 @@ describe('step-up for sensitive actions', () => {
     const locked = await client.post('/v1/auth/reauthenticate').send({ password: SEED_PASSWORD }).expect(429);
     expect(locked.body.error.code).toBe('too_many_failed_logins');
     expect(Number(locked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    await t.http().post('/v1/auth/login').send({ email: user.email, password: SEED_PASSWORD }).expect(429);
+    await t.http().post('/v1/auth/login').send({ email: user.email, password: SEED_PASSWORD }).expect(200);
   });
 
-  it('counts wrong current passwords on password change toward the same lock-out', async () => {
+  it('counts wrong current passwords on password change toward the same per-session lock-out', async () => {
     const user = await seedUser(t);
     const client = await sessionClient(t, user);
     for (let i = 0; i < 5; i++) {

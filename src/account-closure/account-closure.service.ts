@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuthErrors } from '../auth/auth-errors';
-import { PasswordAttempts } from '../auth/password-attempts.service';
-import { SecondFactor } from '../auth/second-factor';
+import { StepUpService } from '../auth/step-up.service';
 import type { SessionPrincipal } from '../common/auth/principal';
 import { CommonErrors } from '../common/errors/common-errors';
 import { MailService } from '../mail/mail.service';
@@ -21,8 +19,7 @@ import { toAccountClosureResponse, type AccountClosureResponseDto } from './dto/
 export class AccountClosureService {
   constructor(
     private readonly repo: AccountClosureRepository,
-    private readonly passwords: PasswordAttempts,
-    private readonly secondFactor: SecondFactor,
+    private readonly stepUp: StepUpService,
     private readonly mail: MailService,
   ) {}
 
@@ -30,11 +27,9 @@ export class AccountClosureService {
     if (principal.role !== 'owner') throw AccountClosureErrors.ownerOnly();
     const user = await this.repo.closer(principal.userId);
     if (!user) throw CommonErrors.unauthenticated();
-    if (!(await this.passwords.verifyFirstFactor(principal.userId, password, user.passwordHash))) {
-      throw AuthErrors.invalidPassword('password');
-    }
-    await this.checkSecondFactor(principal.userId, code);
-    await this.passwords.clear(principal.userId);
+    // The one proof service: with MFA on the code is required and checked, and the password too;
+    // wrong passwords and wrong codes count toward their lock-outs.
+    await this.stepUp.confirm(principal, { password, code });
 
     const now = new Date();
     const result = await this.repo.close(principal.accountId, now);
@@ -55,15 +50,5 @@ export class AccountClosureService {
       }
     }
     return toAccountClosureResponse(result.account, anonymizeAfter);
-  }
-
-  /** With MFA on a code is required; a wrong one counts toward the lock-out like a wrong password. */
-  private async checkSecondFactor(userId: string, code: string | undefined): Promise<void> {
-    if (!(await this.secondFactor.isEnabled(userId))) return;
-    if (code === undefined) throw AccountClosureErrors.codeRequired();
-    if (!(await this.secondFactor.acceptCode(userId, code))) {
-      await this.passwords.recordWrongFactor(userId);
-      throw AuthErrors.invalidCode();
-    }
   }
 }

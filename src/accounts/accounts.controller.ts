@@ -11,7 +11,6 @@ import {
   ApiOperation,
   ApiTags,
   ApiUnauthorizedResponse,
-  getSchemaPath,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { sessionPrincipal, type CustomerPrincipal, type Principal } from '../common/auth/principal';
@@ -75,26 +74,18 @@ export class AccountsController {
   @Post('members')
   @SessionOnly()
   @ApiOperation({
-    summary: 'Add a member by e-mail (owner or admin)',
+    summary: 'Invite a member by e-mail (owner or admin)',
     description:
-      'If a DIDHub user has this address they become a member at once (201 `member`, and they are told by mail). ' +
-      'Otherwise an invitation is mailed (201 `invitation`): a single-use token valid for 7 days, redeemed with ' +
-      '`POST /v1/auth/invitations/accept` by the user with that address once they have signed up. A newer invitation ' +
-      'to the same address replaces an open one.',
+      'Always mails an invitation (201 `invitation`), whether or not the address has a DIDHub account: the answer ' +
+      'does not say, and nobody joins without consent. The single-use token is valid for 7 days and is redeemed with ' +
+      '`POST /v1/auth/invitations/accept` by the user with that address (signing up first if needed). A newer ' +
+      'invitation to the same address replaces an open one.',
   })
-  @ApiCreatedResponse({
-    description: 'A `member` (existing user) or an `invitation` (no user with this address yet).',
-    schema: { oneOf: [{ $ref: getSchemaPath(MemberResponseDto) }, { $ref: getSchemaPath(InvitationResponseDto) }] },
-  })
+  @ApiCreatedResponse({ type: InvitationResponseDto })
   @ApiBadRequestResponse({ description: 'parameter_invalid (param `email`, `role` or `permissions`).' })
   @ApiForbiddenResponse({ description: MANAGER_ONLY })
-  @ApiConflictResponse({ description: 'already_member (param `email`).' })
-  async addMember(
-    @CurrentPrincipal() principal: Principal,
-    @Body() body: AddMemberDto,
-  ): Promise<MemberResponseDto | InvitationResponseDto> {
-    const result = await this.members.add(sessionPrincipal(principal), body);
-    return result.kind === 'member' ? result.member : result.invitation;
+  async addMember(@CurrentPrincipal() principal: Principal, @Body() body: AddMemberDto): Promise<InvitationResponseDto> {
+    return this.members.add(sessionPrincipal(principal), body);
   }
 
   @Patch('members/:id')

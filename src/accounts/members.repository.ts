@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
-import { isUniqueViolation } from '../common/errors/prisma-errors';
 
 const MEMBER_SELECT = {
   id: true,
@@ -26,14 +25,6 @@ export interface MemberRow {
 export interface MemberListCursor {
   createdAt: Date;
   id: string;
-}
-
-export interface NewMembership {
-  id: string;
-  accountId: string;
-  userId: string;
-  role: string;
-  permissions: string[];
 }
 
 export interface MembershipChange {
@@ -109,21 +100,6 @@ export class MembersRepository {
 
   findInAccount(accountId: string, membershipId: string): Promise<MemberRow | null> {
     return this.prisma.membership.findFirst({ where: { id: membershipId, accountId }, select: MEMBER_SELECT });
-  }
-
-  async findUserIdByEmail(email: string): Promise<string | null> {
-    const user = await this.prisma.user.findUnique({ where: { email }, select: { id: true } });
-    return user?.id ?? null;
-  }
-
-  /** Null when the user is already a member (the unique (account_id, user_id) decides, not a prior read). */
-  async create(membership: NewMembership): Promise<MemberRow | null> {
-    try {
-      return await this.prisma.membership.create({ data: membership, select: MEMBER_SELECT });
-    } catch (error) {
-      if (isUniqueViolation(error)) return null;
-      throw error;
-    }
   }
 
   withAccountLock<T>(accountId: string, work: (members: LockedAccountMembers) => Promise<T>): Promise<T> {

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { SessionPrincipal } from '../common/auth/principal';
 import { CommonErrors } from '../common/errors/common-errors';
-import { isIdOf, newId } from '../common/ids/ids';
+import { isIdOf } from '../common/ids/ids';
 import { CursorCodec } from '../common/pagination/cursor';
 import { toListPage, type ListResponse } from '../common/pagination/list';
-import { MailService } from '../mail/mail.service';
 import { AccountErrors } from './account-errors';
 import { requireManager } from './account-roles';
-import { AccountsRepository } from './accounts.repository';
 import type { InvitationResponseDto } from './dto/invitation.dto';
 import { toMemberResponse, type AddMemberDto, type MemberResponseDto, type UpdateMemberDto } from './dto/member.dto';
 import { InvitationsService } from './invitations.service';
@@ -16,17 +14,11 @@ import { MembersRepository, type LockedAccountMembers, type MemberListCursor, ty
 const CURSOR_SCOPE = 'members';
 const DEFAULT_LIMIT = 20;
 
-export type AddMemberResult =
-  | { kind: 'member'; member: MemberResponseDto }
-  | { kind: 'invitation'; invitation: InvitationResponseDto };
-
 @Injectable()
 export class MembersService {
   constructor(
     private readonly members: MembersRepository,
-    private readonly accounts: AccountsRepository,
     private readonly invitations: InvitationsService,
-    private readonly mail: MailService,
     private readonly cursors: CursorCodec,
   ) {}
 
@@ -38,33 +30,15 @@ export class MembersService {
     );
   }
 
-  /** An existing user joins at once (and is told by mail); anyone else gets an invitation. */
-  async add(principal: SessionPrincipal, input: AddMemberDto): Promise<AddMemberResult> {
+  /**
+   * Always an invitation, whether or not the address is registered: the answer must not tell the
+   * inviter who has a DIDHub account, and nobody joins an account without accepting.
+   */
+  async add(principal: SessionPrincipal, input: AddMemberDto): Promise<InvitationResponseDto> {
     requireManager(principal);
     if (input.role === 'owner' && principal.role !== 'owner') throw AccountErrors.ownerRequired();
     const permissions = [...new Set(input.permissions ?? [])];
-    const userId = await this.members.findUserIdByEmail(input.email);
-    if (!userId) {
-      const invitation = await this.invitations.invite(principal, { email: input.email, role: input.role, permissions });
-      return { kind: 'invitation', invitation };
-    }
-    const member = await this.members.create({
-      id: newId('membership'),
-      accountId: principal.accountId,
-      userId,
-      role: input.role,
-      permissions,
-    });
-    if (!member) throw AccountErrors.alreadyMember('email');
-    const account = await this.accounts.find(principal.accountId);
-    await this.mail.sendBestEffort({
-      to: member.user.email,
-      subject: 'You were added to a DIDHub account',
-      text:
-        `You are now a ${member.role} of the DIDHub account "${account?.name ?? ''}". ` +
-        'Switch to it from the account menu of the dashboard.\n',
-    });
-    return { kind: 'member', member: toMemberResponse(member) };
+    return this.invitations.invite(principal, { email: input.email, role: input.role, permissions });
   }
 
   async update(principal: SessionPrincipal, id: string, change: UpdateMemberDto): Promise<MemberResponseDto> {

@@ -5,6 +5,7 @@ import { AuthMailer } from './auth-mailer';
 import { AuthController } from './auth.controller';
 import { AuthRepository } from './auth.repository';
 import { LoginService } from './login.service';
+import { LoginThrottleRepository } from './login-throttle.repository';
 import { PasswordHasher } from './password-hasher';
 import { PasswordController } from './password.controller';
 import { PasswordAttempts } from './password-attempts.service';
@@ -31,8 +32,9 @@ import { StepUpService } from './step-up.service';
     LoginService,
     PasswordService,
     PasswordAttempts,
+    LoginThrottleRepository,
     StepUpService,
   ],
-  exports: [PasswordHasher, PasswordAttempts, SignInService, StepUpService, LoginHistoryModule],
+  exports: [PasswordHasher, SignInService, StepUpService, LoginHistoryModule],
 })
 export class AuthModule {}

@@ -15,7 +15,6 @@ export interface LoginUserRow {
   email: string;
   passwordHash: string | null;
   emailVerifiedAt: Date | null;
-  lockedUntil: Date | null;
   mfaEnabled: boolean;
   defaultAccountId: string | null;
   grants: AccountGrant[];
@@ -62,7 +61,6 @@ const LOGIN_USER_SELECT = {
   email: true,
   passwordHash: true,
   emailVerifiedAt: true,
-  lockedUntil: true,
   mfaEnabled: true,
   defaultAccountId: true,
   memberships: {
@@ -154,7 +152,7 @@ export class AuthRepository {
 
   /**
    * Spends the reset token (and every other reset or verification link of the user: both sign
-   * in, and a new password must not leave an older way in), sets the password, lifts any lock-out and revokes every session of
+   * in, and a new password must not leave an older way in), sets the password and revokes every session of
    * the user, all or nothing. Null when the token was already spent or expired.
    */
   resetPassword(tokenId: string, userId: string, passwordHash: string, now: Date): Promise<number | null> {
@@ -167,7 +165,7 @@ export class AuthRepository {
       await spendOutstandingTokens(tx, userId, PASSWORD_BOUND_TOKENS, now);
       await tx.user.update({
         where: { id: userId },
-        data: { passwordHash, passwordChangedAt: now, failedLoginCount: 0, lockedUntil: null },
+        data: { passwordHash, passwordChangedAt: now },
       });
       // The reset link reached the mailbox, which proves the address as well as a verification link would.
       await tx.user.updateMany({ where: { id: userId, emailVerifiedAt: null }, data: { emailVerifiedAt: now } });
@@ -194,36 +192,5 @@ export class AuthRepository {
 
   async passwordHashOf(userId: string): Promise<{ email: string; passwordHash: string | null } | null> {
     return this.prisma.user.findUnique({ where: { id: userId }, select: { email: true, passwordHash: true } });
-  }
-
-  /**
-   * One more consecutive failure, counted in the database (atomic increment, no read-modify-write).
-   * Reaching `threshold` locks the user until `lockUntil` and starts the count again.
-   */
-  async recordFailedLogin(userId: string, threshold: number, lockUntil: Date): Promise<boolean> {
-    const { failedLoginCount } = await this.prisma.user.update({
-      where: { id: userId },
-      data: { failedLoginCount: { increment: 1 } },
-      select: { failedLoginCount: true },
-    });
-    if (failedLoginCount < threshold) return false;
-    const locked = await this.prisma.user.updateMany({
-      where: { id: userId, failedLoginCount: { gte: threshold } },
-      data: { failedLoginCount: 0, lockedUntil: lockUntil },
-    });
-    return locked.count > 0;
-  }
-
-  async lockedUntilOf(userId: string): Promise<Date | null> {
-    const row = await this.prisma.user.findUnique({ where: { id: userId }, select: { lockedUntil: true } });
-    return row?.lockedUntil ?? null;
-  }
-
-  /** Conditional, so the common case (nothing to reset) writes nothing. */
-  async clearFailedLogins(userId: string): Promise<void> {
-    await this.prisma.user.updateMany({
-      where: { id: userId, OR: [{ failedLoginCount: { gt: 0 } }, { lockedUntil: { not: null } }] },
-      data: { failedLoginCount: 0, lockedUntil: null },
-    });
   }
 }

@@ -1,41 +1,36 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { clientIp } from '../common/http/client-ip';
+import { retryAfterSeconds } from '../common/http/retry-after';
 import { AuthErrors } from './auth-errors';
 import { AuthRepository } from './auth.repository';
 import type { SignInResult } from './auth.responses';
-import { retryAfterSeconds } from '../common/http/retry-after';
-import { PasswordAttempts } from './password-attempts.service';
-import { PasswordHasher } from './password-hasher';
+import { ipOrigin, PasswordAttempts } from './password-attempts.service';
 import { SignInService } from './sign-in.service';
 
 @Injectable()
 export class LoginService {
   constructor(
     private readonly users: AuthRepository,
-    private readonly hasher: PasswordHasher,
     private readonly attempts: PasswordAttempts,
     private readonly signIn: SignInService,
   ) {}
 
   /**
-   * Unknown address and wrong password look the same from outside (code and bcrypt time).
-   * Verification and account state are revealed only to someone who knows the password.
+   * Unknown address and wrong password look the same from outside: the same code, the same
+   * bcrypt time, and the same lock-out after the same number of tries (the counters do not
+   * depend on the address being registered). Verification and account state are revealed only
+   * to someone who knows the password.
    */
   async login(email: string, password: string, req: Request, res: Response): Promise<SignInResult> {
     const user = await this.users.findLoginUser({ email });
-    if (!user) {
-      await this.hasher.verifyNobody(password);
-      await this.signIn.recordFailure(null, 'password', 'unknown_email', req);
-      throw AuthErrors.invalidCredentials();
-    }
-
-    const check = await this.attempts.check(user.id, password, user.passwordHash, user.lockedUntil);
+    const check = await this.attempts.check(email, ipOrigin(clientIp(req)), password, user?.passwordHash ?? null);
     if (check.kind === 'locked') {
-      await this.signIn.recordFailure(user.id, 'password', 'locked_out', req);
+      await this.signIn.recordFailure(user?.id ?? null, 'password', user ? 'locked_out' : 'unknown_email', req);
       throw AuthErrors.tooManyFailedLogins(retryAfterSeconds(check.until));
     }
-    if (check.kind === 'wrong') {
-      await this.signIn.recordFailure(user.id, 'password', 'invalid_password', req);
+    if (!user || check.kind === 'wrong') {
+      await this.signIn.recordFailure(user?.id ?? null, 'password', user ? 'invalid_password' : 'unknown_email', req);
       throw AuthErrors.invalidCredentials();
     }
 

@@ -42,11 +42,13 @@ export class PasswordController {
   @HttpCode(202)
   @ApiOperation({
     summary: 'Mail a password reset link (valid one hour)',
-    description: 'Always 202: the answer does not say whether the address is registered.',
+    description:
+      'Always 202, at once: the answer and its timing do not say whether the address is registered. The link is mailed after the response.',
   })
   @ApiAcceptedResponse({ type: AcceptedResponse })
-  async forgot(@Body() body: ForgotPasswordDto): Promise<AcceptedResponse> {
-    await this.passwords.forgot(body.email);
+  forgot(@Body() body: ForgotPasswordDto, @Res({ passthrough: true }) res: Response): AcceptedResponse {
+    // Only once the answer is out: the look-up, token and mail then cannot delay it either way.
+    res.once('close', () => this.passwords.forgot(body.email));
     return { status: 'accepted' };
   }
 

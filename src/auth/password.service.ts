@@ -1,19 +1,25 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { APP_LOGGER } from '../common/logging/logger';
 import { newId } from '../common/ids/ids';
 import { AuthErrors } from './auth-errors';
 import { AuthMailer } from './auth-mailer';
 import { AuthRepository } from './auth.repository';
 import type { SignInResult } from './auth.responses';
 import { hashEmailToken, newEmailToken, PASSWORD_RESET_TTL_MS } from './email-token';
-import { PasswordAttempts } from './password-attempts.service';
+import { PasswordAttempts, sessionOrigin } from './password-attempts.service';
 import { PasswordHasher } from './password-hasher';
 import { passwordWeakness } from './password-policy';
 import { SignInService } from './sign-in.service';
 
 @Injectable()
-export class PasswordService {
+export class PasswordService implements OnModuleDestroy {
+  /** Forgot-password work still running after its 202 went out. */
+  private readonly pending = new Set<Promise<void>>();
+
   constructor(
+    @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly users: AuthRepository,
     private readonly hasher: PasswordHasher,
     private readonly attempts: PasswordAttempts,
@@ -24,7 +30,7 @@ export class PasswordService {
   /** Keeps the session that asked and revokes every other one. */
   async change(userId: string, sessionId: string, currentPassword: string, newPassword: string): Promise<number> {
     const user = await this.users.passwordHashOf(userId);
-    if (!user || !(await this.attempts.verify(userId, currentPassword, user.passwordHash))) {
+    if (!user || !(await this.attempts.verify(user, sessionOrigin(sessionId), currentPassword))) {
       throw AuthErrors.currentPasswordIncorrect();
     }
     this.checkNewPassword(newPassword, user.email);
@@ -34,8 +40,28 @@ export class PasswordService {
     return this.users.changePassword(userId, await this.hasher.hash(newPassword), sessionId, new Date());
   }
 
-  /** Mails a one-hour reset link when the address is registered; the caller answers 202 either way. */
-  async forgot(email: string): Promise<void> {
+  /**
+   * Runs the look-up, token and mail in the background (the controller calls it once the 202 is
+   * out), so the request does the same work and takes the same time whether or not the address
+   * is registered.
+   */
+  forgot(email: string): void {
+    const task = this.mailResetLink(email)
+      .catch((error: unknown) => {
+        // Neither the address nor the error text (which may quote it) is logged.
+        this.logger.error({ code: (error as { code?: unknown })?.code ?? null }, 'password reset mail failed');
+      })
+      .finally(() => this.pending.delete(task));
+    this.pending.add(task);
+  }
+
+  /** Shutdown lets queued reset mails finish rather than dropping them. */
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+
+  /** Mails a one-hour reset link when the address is registered. */
+  private async mailResetLink(email: string): Promise<void> {
     const user = await this.users.emailExists(email);
     if (!user) return;
     const { token, tokenHash } = newEmailToken();
@@ -74,6 +100,8 @@ export class PasswordService {
       await this.signIn.recordFailure(user.id, 'password_reset', 'token_used', req);
       throw AuthErrors.tokenInvalid();
     }
+    // The mailbox is proven: lock-outs on the address (possibly a stranger's doing) end here.
+    await this.attempts.clearAddress(user.email);
     return this.signIn.signInUser(user, 'password_reset', req, res);
   }
 

@@ -3,7 +3,7 @@ import type { SessionPrincipal } from '../common/auth/principal';
 import { SessionsService } from '../sessions/sessions.service';
 import { AuthErrors } from './auth-errors';
 import { AuthRepository } from './auth.repository';
-import { PasswordAttempts } from './password-attempts.service';
+import { PasswordAttempts, sessionOrigin } from './password-attempts.service';
 import { SecondFactor } from './second-factor';
 
 /** What a user offers to prove it is them: a current code (TOTP or recovery) or the password. */
@@ -32,7 +32,7 @@ export class StepUpService {
   ) {}
 
   async reauthenticate(principal: SessionPrincipal, proof: StepUpProof): Promise<Date> {
-    const level = await this.prove(principal.userId, proof);
+    const level = await this.prove(principal, proof);
     const now = new Date();
     await this.sessions.markAuthenticated(principal.sessionId, now, level === 'mfa' ? 'mfa' : principal.authLevel);
     return now;
@@ -44,25 +44,26 @@ export class StepUpService {
    * `passwordParam` names the body field that carries the password (e.g. `current_password`).
    */
   async confirm(principal: SessionPrincipal, proof: StepUpProof, options: { passwordParam?: string } = {}): Promise<void> {
-    await this.prove(principal.userId, proof, options.passwordParam);
+    await this.prove(principal, proof, options.passwordParam);
   }
 
-  private async prove(userId: string, proof: StepUpProof, passwordParam = 'password'): Promise<'mfa' | 'password'> {
+  private async prove(principal: SessionPrincipal, proof: StepUpProof, passwordParam = 'password'): Promise<'mfa' | 'password'> {
+    const { userId } = principal;
     if (await this.secondFactor.isEnabled(userId)) {
       if (proof.code === undefined) throw AuthErrors.codeRequired();
       if (!(await this.secondFactor.acceptCode(userId, proof.code))) throw AuthErrors.invalidCode();
       // A password sent along is checked too, never silently ignored.
-      if (proof.password !== undefined) await this.checkPassword(userId, proof.password, passwordParam);
+      if (proof.password !== undefined) await this.checkPassword(principal, proof.password, passwordParam);
       return 'mfa';
     }
     if (proof.password === undefined) throw AuthErrors.proofRequired(passwordParam);
-    await this.checkPassword(userId, proof.password, passwordParam);
+    await this.checkPassword(principal, proof.password, passwordParam);
     return 'password';
   }
 
-  private async checkPassword(userId: string, password: string, param: string): Promise<void> {
-    const user = await this.users.passwordHashOf(userId);
+  private async checkPassword(principal: SessionPrincipal, password: string, param: string): Promise<void> {
+    const user = await this.users.passwordHashOf(principal.userId);
     if (!user) throw AuthErrors.reauthenticationRequired();
-    if (!(await this.passwords.verify(userId, password, user.passwordHash))) throw AuthErrors.invalidPassword(param);
+    if (!(await this.passwords.verify(user, sessionOrigin(principal.sessionId), password))) throw AuthErrors.invalidPassword(param);
   }
 }

@@ -303,6 +303,7 @@ export function loadConfig(env: Env): AppConfig {
       batchSize: int(env, 'RETENTION_BATCH_SIZE', 5000, 1, 100000),
       batchPauseMs: int(env, 'RETENTION_BATCH_PAUSE_MS', 0, 0, 60000),
     },
+    idempotencyLockSeconds: int(env, 'IDEMPOTENCY_LOCK_SECONDS', 60, 1, 3600),
   };
 }
 

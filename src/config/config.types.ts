@@ -119,4 +119,9 @@ export interface AppConfig {
   /** Key of `npm run backup`/`restore` archives (BACKUP_KEY, base64 of 32 bytes); only those commands need it. */
   backupKey: Buffer | null;
   retention: RetentionConfig;
+  /**
+   * Lease of a running idempotent request (IDEMPOTENCY_LOCK_SECONDS, 60 by default): renewed while
+   * the request runs; a retry takes the key over only once its holder stopped renewing it.
+   */
+  idempotencyLockSeconds: number;
 }

@@ -1,3 +1,4 @@
+import type { KeyedHash } from '../common/crypto/keyed-hash';
 import type { AppRequest } from '../common/http/request-context';
 import type { IdempotencyScope, ReplayedResponse } from './idempotency.service';
 import { requestFingerprint } from './request-fingerprint';
@@ -32,8 +33,8 @@ export function setIdempotencyGate(req: AppRequest, gate: IdempotencyGate): void
 }
 
 /** The fingerprint of a streamed request: method, path and the digest of its raw bytes. */
-export function streamedFingerprint(scope: Pick<IdempotencyScope, 'method' | 'path'>, rawBodySha256: string): string {
-  return requestFingerprint({ method: scope.method, path: scope.path, body: Buffer.from(`sha256:${rawBodySha256}`, 'latin1') });
+export function streamedFingerprint(scope: Pick<IdempotencyScope, 'method' | 'path'>, rawBodySha256: string, keyedHash: KeyedHash): string {
+  return requestFingerprint({ method: scope.method, path: scope.path, body: Buffer.from(`sha256:${rawBodySha256}`, 'latin1') }, keyedHash);
 }
 
 /** Returned by a streaming handler that already sent a replayed response: nothing to store. */

@@ -1,3 +1,4 @@
+import type { KeyedHash } from '../common/crypto/keyed-hash';
 import type { AppRequest } from '../common/http/request-context';
 import { IdempotencyErrors } from './idempotency-errors';
 import { isStreamedBody } from './idempotency-gate';
@@ -13,16 +14,16 @@ const SCOPE_STATE = 'idempotencyScope';
  * POST/PATCH/DELETE, no Idempotency-Key, or no customer principal (public sign-in routes and
  * the operator API). Throws 400 for a malformed key on a request that takes part.
  */
-export function idempotencyScopeOf(req: AppRequest): IdempotencyScope | null {
+export function idempotencyScopeOf(req: AppRequest, keyedHash: KeyedHash): IdempotencyScope | null {
   // The rate limiter asks first and the interceptor again: hash the body once per request.
   const known = req.didhub?.[SCOPE_STATE] as IdempotencyScope | null | undefined;
   if (known !== undefined) return known;
-  const scope = computeScope(req);
+  const scope = computeScope(req, keyedHash);
   if (req.didhub) req.didhub[SCOPE_STATE] = scope;
   return scope;
 }
 
-function computeScope(req: AppRequest): IdempotencyScope | null {
+function computeScope(req: AppRequest, keyedHash: KeyedHash): IdempotencyScope | null {
   const method = req.method.toUpperCase();
   if (!IDEMPOTENT_METHODS.has(method)) return null;
   const header = req.headers['idempotency-key'];
@@ -32,13 +33,23 @@ function computeScope(req: AppRequest): IdempotencyScope | null {
   const key = Array.isArray(header) ? null : header;
   if (key === null || !isValidIdempotencyKey(key)) throw IdempotencyErrors.invalidKey();
   const path = req.originalUrl;
+  // Scoped to who asked, not only the account: another member (or key) sending the same key and
+  // body runs its own request, with its own permission checks, and never sees this one's answer.
+  const principalId = principal.kind === 'session' ? `user:${principal.userId}` : `key:${principal.apiKeyId}`;
   // A streamed body (multipart upload) is fingerprinted by its route through the idempotency
   // gate; the empty fingerprint here matches no stored record, so no early replay is found.
-  if (isStreamedBody(req)) return { accountId: principal.accountId, key, method, path, fingerprint: '' };
+  if (isStreamedBody(req)) return { accountId: principal.accountId, principalId, key, method, path, fingerprint: '' };
   // A multipart body is hashed as the raw bytes when a parser kept them (`rawBody`).
   const raw = (req as AppRequest & { rawBody?: unknown }).rawBody;
   const body = Buffer.isBuffer(raw) ? raw : req.body;
-  return { accountId: principal.accountId, key, method, path, fingerprint: requestFingerprint({ method, path, body }) };
+  return {
+    accountId: principal.accountId,
+    principalId,
+    key,
+    method,
+    path,
+    fingerprint: requestFingerprint({ method, path, body }, keyedHash),
+  };
 }
 
 export function stashedReplay(req: AppRequest): ReplayedResponse | undefined {

@@ -1,16 +1,17 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
-import { catchError, from, mergeMap, type Observable, of, tap, throwError } from 'rxjs';
+import { catchError, finalize, from, mergeMap, type Observable, of, tap, throwError } from 'rxjs';
 import { ApiError } from '../common/errors/api-error';
 import { toApiError } from '../common/errors/to-api-error';
 import { type AppRequest, requestIdOf } from '../common/http/request-context';
 import { APP_LOGGER } from '../common/logging/logger';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
+import { KeyedHash } from '../common/crypto/keyed-hash';
 import { IdempotentReplay, isStreamedBody, setIdempotencyGate, streamedFingerprint } from './idempotency-gate';
-import { idempotencyScopeOf, stashedReplay } from './idempotency-scope';
-import { type IdempotencyScope, IdempotencyService, type ReplayedResponse } from './idempotency.service';
+import { stashedReplay } from './idempotency-scope';
+import { type IdempotencyLease, type IdempotencyScope, IdempotencyService, type ReplayedResponse } from './idempotency.service';
 import { safeError } from '../common/logging/safe-error';
 import { errorBody } from '../common/errors/error-response';
 
@@ -31,6 +32,7 @@ const NEVER_REPLAYED = new Set(['set-cookie', 'retry-after', 'x-request-id', 'ra
 export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly idempotency: IdempotencyService,
+    private readonly keyedHash: KeyedHash,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
@@ -39,7 +41,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const req = context.switchToHttp().getRequest<AppRequest>();
     const res = context.switchToHttp().getResponse<Response>();
-    const scope = idempotencyScopeOf(req);
+    const scope = this.idempotency.scopeOf(req);
     if (!scope) return next.handle();
 
     if (isStreamedBody(req)) return this.streamed(scope, req, res, next);
@@ -50,56 +52,73 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.idempotency.begin(scope)).pipe(
       mergeMap((decision) => {
         if (decision.kind === 'replay') return replay(res, decision.response);
-        return this.execute(() => decision.recordId, req, res, next);
+        const lease = decision.lease;
+        return this.execute(() => lease, this.renew(lease, req), req, res, next);
       }),
     );
   }
 
   /** A streamed body (multipart upload): the handler claims the key once it has hashed the raw bytes. */
   private streamed(scope: IdempotencyScope, req: AppRequest, res: Response, next: CallHandler): Observable<unknown> {
-    let recordId: string | null = null;
+    let lease: IdempotencyLease | null = null;
+    let stopRenewing = () => {};
     setIdempotencyGate(req, {
       claim: async (rawBodySha256) => {
-        const decision = await this.idempotency.begin({ ...scope, fingerprint: streamedFingerprint(scope, rawBodySha256) });
+        const decision = await this.idempotency.begin({ ...scope, fingerprint: streamedFingerprint(scope, rawBodySha256, this.keyedHash) });
         if (decision.kind === 'replay') return decision.response;
-        recordId = decision.recordId;
+        lease = decision.lease;
+        stopRenewing = this.renew(lease, req);
         return null;
       },
     });
-    return this.execute(() => recordId, req, res, next);
+    return this.execute(() => lease, () => stopRenewing(), req, res, next);
   }
 
-  /** `recordIdOf` is null until the key is claimed (streamed bodies); unclaimed requests store nothing. */
-  private execute(recordIdOf: () => string | null, req: AppRequest, res: Response, next: CallHandler): Observable<unknown> {
+  /** The lease is renewed for as long as the handler runs, however slow, so no retry takes it over. */
+  private renew(lease: IdempotencyLease, req: AppRequest): () => void {
+    return this.idempotency.keepAlive(lease, (err) =>
+      this.logger.warn({ err: safeError(err), request_id: requestIdOf(req) }, 'could not renew idempotency lease'),
+    );
+  }
+
+  /** `leaseOf` is null until the key is claimed (streamed bodies); unclaimed requests store nothing. */
+  private execute(
+    leaseOf: () => IdempotencyLease | null,
+    stopRenewing: () => void,
+    req: AppRequest,
+    res: Response,
+    next: CallHandler,
+  ): Observable<unknown> {
     let emitted = false;
     return next.handle().pipe(
       mergeMap(async (value) => {
         emitted = true;
-        const recordId = recordIdOf();
-        if (recordId === null || value instanceof IdempotentReplay) return value;
+        const lease = leaseOf();
+        if (lease === null || value instanceof IdempotentReplay) return value;
         if (value instanceof StreamableFile || Buffer.isBuffer(value) || typeof value === 'string') {
           // Not JSON: cannot be stored faithfully, so the key is released rather than replayed wrong.
-          await this.idempotency.release(recordId);
+          await this.idempotency.release(lease);
         } else {
-          await this.idempotency.finish(recordId, { status: res.statusCode, body: value, headers: replayableHeaders(res) });
+          await this.idempotency.finish(lease, { status: res.statusCode, body: value, headers: replayableHeaders(res) });
         }
         return value;
       }),
       tap({
         complete: () => {
-          const recordId = recordIdOf();
-          if (!emitted && recordId !== null) this.release(recordId, req);
+          const lease = leaseOf();
+          if (!emitted && lease !== null) this.release(lease, req);
         },
       }),
       catchError((err: unknown) => {
-        const recordId = recordIdOf();
-        if (recordId === null) return throwError(() => err);
-        return from(this.finishWithError(recordId, req, err)).pipe(mergeMap(() => throwError(() => err)));
+        const lease = leaseOf();
+        if (lease === null) return throwError(() => err);
+        return from(this.finishWithError(lease, req, err)).pipe(mergeMap(() => throwError(() => err)));
       }),
+      finalize(stopRenewing),
     );
   }
 
-  private async finishWithError(recordId: string, req: AppRequest, err: unknown): Promise<void> {
+  private async finishWithError(lease: IdempotencyLease, req: AppRequest, err: unknown): Promise<void> {
     const { error } = toApiError(err, this.config.bodyLimitBytes);
     const headers: Record<string, string> = {};
     if (err instanceof ApiError) {
@@ -108,7 +127,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
     }
     try {
-      await this.idempotency.finish(recordId, {
+      await this.idempotency.finish(lease, {
         status: error.getStatus(),
         body: errorBody(error, requestIdOf(req)),
         headers,
@@ -119,8 +138,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 
-  private release(recordId: string, req: AppRequest): void {
-    this.idempotency.release(recordId).catch((err: unknown) => {
+  private release(lease: IdempotencyLease, req: AppRequest): void {
+    this.idempotency.release(lease).catch((err: unknown) => {
       this.logger.error({ err: safeError(err), request_id: requestIdOf(req) }, 'could not release idempotency key');
     });
   }

@@ -31,7 +31,9 @@ export interface IdempotencyRow {
 export interface NewIdempotencyRecord {
   id: string;
   accountId: string;
+  principalId: string;
   key: string;
+  leaseToken: string;
   method: string;
   path: string;
   requestHash: string;
@@ -60,7 +62,7 @@ function toRow(row: SelectedRow): IdempotencyRow {
 export class IdempotencyRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** INSERT … ON CONFLICT DO NOTHING on (account_id, key): true when this caller now owns the key. */
+  /** INSERT … ON CONFLICT DO NOTHING on (account_id, principal_id, key): true when this caller now owns the key. */
   async tryInsert(record: NewIdempotencyRecord): Promise<boolean> {
     const { count } = await this.prisma.idempotencyRecord.createMany({
       data: [{ ...record, state: 'in_progress' }],
@@ -69,26 +71,38 @@ export class IdempotencyRepository {
     return count === 1;
   }
 
-  async find(accountId: string, key: string): Promise<IdempotencyRow | null> {
+  async find(accountId: string, principalId: string, key: string): Promise<IdempotencyRow | null> {
     const row = await this.prisma.idempotencyRecord.findUnique({
-      where: { accountId_key: { accountId, key } },
+      where: { accountId_principalId_key: { accountId, principalId, key } },
       select: RECORD_SELECT,
     });
     return row ? toRow(row) : null;
   }
 
-  /** Claims an abandoned in-progress record (its holder died or overran its lock); conditional, so one claimer wins. */
-  async takeOver(id: string, now: Date, lockedUntil: Date): Promise<boolean> {
+  /**
+   * Claims an abandoned in-progress record (its holder stopped renewing the lease: it died);
+   * conditional, so one claimer wins, and a new lease token fences the old holder out.
+   */
+  async takeOver(id: string, now: Date, lockedUntil: Date, leaseToken: string): Promise<boolean> {
     const { count } = await this.prisma.idempotencyRecord.updateMany({
       where: { id, state: 'in_progress', lockedUntil: { lt: now } },
+      data: { lockedUntil, leaseToken },
+    });
+    return count === 1;
+  }
+
+  /** Extends the lease of a running request; false when it was lost (taken over, finished or gone). */
+  async renew(id: string, leaseToken: string, lockedUntil: Date): Promise<boolean> {
+    const { count } = await this.prisma.idempotencyRecord.updateMany({
+      where: { id, leaseToken, state: 'in_progress' },
       data: { lockedUntil },
     });
     return count === 1;
   }
 
-  async complete(id: string, response: StoredResponse): Promise<void> {
+  async complete(id: string, leaseToken: string, response: StoredResponse): Promise<void> {
     await this.prisma.idempotencyRecord.updateMany({
-      where: { id, state: 'in_progress' },
+      where: { id, leaseToken, state: 'in_progress' },
       data: {
         state: 'completed',
         responseStatus: response.status,
@@ -98,8 +112,9 @@ export class IdempotencyRepository {
     });
   }
 
-  async delete(id: string): Promise<void> {
-    await this.prisma.idempotencyRecord.deleteMany({ where: { id } });
+  /** Only while `leaseToken` still holds it: a fenced-out holder never deletes its successor's record. */
+  async delete(id: string, leaseToken: string): Promise<void> {
+    await this.prisma.idempotencyRecord.deleteMany({ where: { id, leaseToken, state: 'in_progress' } });
   }
 
   async deleteIfExpired(id: string, now: Date): Promise<void> {

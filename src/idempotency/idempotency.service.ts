@@ -1,27 +1,35 @@
-import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { KeyedHash } from '../common/crypto/keyed-hash';
 import { newId } from '../common/ids/ids';
+import type { AppRequest } from '../common/http/request-context';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.types';
+import { idempotencyScopeOf } from './idempotency-scope';
 import { IdempotencyErrors } from './idempotency-errors';
 import { IdempotencyRepository, type IdempotencyRow, type StoredResponse } from './idempotency.repository';
 import { redactSecrets } from './response-redaction';
 
 /** How long a key is remembered: the public promise is "within 24 hours". */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
-/**
- * How long a first request holds its key. After that the record counts as abandoned (the
- * instance died mid-request) and the next retry may take it over instead of waiting 24 h.
- */
-export const IDEMPOTENCY_LOCK_MS = 60 * 1000;
-
 export interface IdempotencyScope {
   accountId: string;
+  /** `user:<id>` or `key:<id>`: records belong to who made the request, not only to the account. */
+  principalId: string;
   key: string;
   method: string;
   path: string;
   fingerprint: string;
 }
 
+/** The right to run a request under a key: the record and the lease token that fences it. */
+export interface IdempotencyLease {
+  recordId: string;
+  leaseToken: string;
+}
+
 export type IdempotencyDecision =
-  | { kind: 'execute'; recordId: string }
+  | { kind: 'execute'; lease: IdempotencyLease }
   | { kind: 'replay'; response: ReplayedResponse };
 
 export interface ReplayedResponse {
@@ -38,9 +46,28 @@ export interface FinishedResponse {
   headers: Record<string, string>;
 }
 
+/**
+ * A running request holds its key by a lease (IDEMPOTENCY_LOCK_SECONDS) that it renews while it
+ * runs, so a slow request (a mail server that takes minutes) is never taken over and run twice.
+ * Only a lease nobody renews any more — its instance died — is taken over, with a new lease
+ * token; the old holder, should it wake up, can then neither store nor delete anything.
+ */
 @Injectable()
 export class IdempotencyService {
-  constructor(private readonly records: IdempotencyRepository) {}
+  private readonly lockMs: number;
+
+  constructor(
+    private readonly records: IdempotencyRepository,
+    private readonly keyedHash: KeyedHash,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.lockMs = config.idempotencyLockSeconds * 1000;
+  }
+
+  /** The request's idempotency scope (null when it takes no part); see idempotencyScopeOf. */
+  scopeOf(req: AppRequest): IdempotencyScope | null {
+    return idempotencyScopeOf(req, this.keyedHash);
+  }
 
   /**
    * Claims the key for this request, or says what to answer instead. Correct across instances:
@@ -51,19 +78,22 @@ export class IdempotencyService {
     // request failed with a 5xx) between our insert and our read.
     for (let round = 0; round < 3; round++) {
       const recordId = newId('idempotency');
+      const leaseToken = newLeaseToken();
       const inserted = await this.records.tryInsert({
         id: recordId,
         accountId: scope.accountId,
+        principalId: scope.principalId,
         key: scope.key,
+        leaseToken,
         method: scope.method,
         path: scope.path,
         requestHash: scope.fingerprint,
-        lockedUntil: new Date(now.getTime() + IDEMPOTENCY_LOCK_MS),
+        lockedUntil: new Date(now.getTime() + this.lockMs),
         expiresAt: new Date(now.getTime() + IDEMPOTENCY_RETENTION_MS),
       });
-      if (inserted) return { kind: 'execute', recordId };
+      if (inserted) return { kind: 'execute', lease: { recordId, leaseToken } };
 
-      const existing = await this.records.find(scope.accountId, scope.key);
+      const existing = await this.records.find(scope.accountId, scope.principalId, scope.key);
       if (!existing) continue;
       if (existing.expiresAt <= now) {
         await this.records.deleteIfExpired(existing.id, now);
@@ -72,8 +102,9 @@ export class IdempotencyService {
       if (!sameRequest(existing, scope)) throw IdempotencyErrors.keyReused();
       if (existing.state === 'completed') return { kind: 'replay', response: toReplay(existing) };
       if (existing.lockedUntil <= now) {
-        if (await this.records.takeOver(existing.id, now, new Date(now.getTime() + IDEMPOTENCY_LOCK_MS))) {
-          return { kind: 'execute', recordId: existing.id };
+        const takeover = newLeaseToken();
+        if (await this.records.takeOver(existing.id, now, new Date(now.getTime() + this.lockMs), takeover)) {
+          return { kind: 'execute', lease: { recordId: existing.id, leaseToken: takeover } };
         }
       }
       throw IdempotencyErrors.inProgress(retryAfterSeconds(existing.lockedUntil, now));
@@ -86,7 +117,7 @@ export class IdempotencyService {
    * the rate limiter uses it to let replays through without spending budget.
    */
   async findReplay(scope: IdempotencyScope, now = new Date()): Promise<ReplayedResponse | null> {
-    const existing = await this.records.find(scope.accountId, scope.key);
+    const existing = await this.records.find(scope.accountId, scope.principalId, scope.key);
     if (!existing || existing.state !== 'completed' || existing.expiresAt <= now || !sameRequest(existing, scope)) {
       return null;
     }
@@ -97,25 +128,53 @@ export class IdempotencyService {
    * Stores the outcome. A 5xx is forgotten so the client may retry; a 4xx is kept (the same
    * request would fail the same way — a client that corrects its body uses a new key).
    */
-  async finish(recordId: string, response: FinishedResponse): Promise<void> {
+  async finish(lease: IdempotencyLease, response: FinishedResponse): Promise<void> {
     if (response.status >= 500) {
-      await this.records.delete(recordId);
+      await this.records.delete(lease.recordId, lease.leaseToken);
       return;
     }
     const body = response.body === undefined ? null : Buffer.from(JSON.stringify(redactSecrets(response.body)), 'utf8');
     const stored: StoredResponse = { status: response.status, body, headers: response.headers };
-    await this.records.complete(recordId, stored);
+    await this.records.complete(lease.recordId, lease.leaseToken, stored);
   }
 
   /** Gives the key back without a stored response (the response could not be captured). */
-  async release(recordId: string): Promise<void> {
-    await this.records.delete(recordId);
+  async release(lease: IdempotencyLease): Promise<void> {
+    await this.records.delete(lease.recordId, lease.leaseToken);
+  }
+
+  /**
+   * Renews the lease every third of its length until the returned function is called (when
+   * the request has finished). A failed renewal is retried at the next tick; a lost lease
+   * (taken over after this instance stalled) stops renewing.
+   */
+  keepAlive(lease: IdempotencyLease, onError: (error: unknown) => void): () => void {
+    let stopped = false;
+    const timer = setInterval(() => {
+      this.records
+        .renew(lease.recordId, lease.leaseToken, new Date(Date.now() + this.lockMs))
+        .then((held) => {
+          if (!held) stop();
+        })
+        .catch(onError);
+    }, Math.max(100, Math.floor(this.lockMs / 3)));
+    timer.unref();
+    const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(timer);
+    };
+    return stop;
   }
 
   /** Deletes up to `batchSize` records older than 24 h; the retention job calls it until it returns 0. */
   async purgeExpired(batchSize = 1000, now = new Date()): Promise<number> {
     return this.records.deleteExpired(now, batchSize);
   }
+}
+
+function newLeaseToken(): string {
+  return randomBytes(16).toString('base64url');
 }
 
 function sameRequest(row: IdempotencyRow, scope: IdempotencyScope): boolean {

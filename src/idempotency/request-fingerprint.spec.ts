@@ -1,20 +1,29 @@
+import { KeyedHash } from '../common/crypto/keyed-hash';
 import { canonicalJson, isValidIdempotencyKey, requestFingerprint } from './request-fingerprint';
 import { redactSecrets } from './response-redaction';
+
+const keyed = new KeyedHash('a-test-pepper-0123456789abcdef0123456789');
 
 describe('request fingerprint', () => {
   it('ignores object key order at every depth but not array order', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe('{"a":{"c":null,"d":[2,1]},"b":1}');
-    const one = requestFingerprint({ method: 'POST', path: '/v1/x', body: { a: 1, b: [1, 2] } });
-    expect(requestFingerprint({ method: 'post', path: '/v1/x', body: { b: [1, 2], a: 1 } })).toBe(one);
-    expect(requestFingerprint({ method: 'POST', path: '/v1/x', body: { a: 1, b: [2, 1] } })).not.toBe(one);
-    expect(requestFingerprint({ method: 'PATCH', path: '/v1/x', body: { a: 1, b: [1, 2] } })).not.toBe(one);
-    expect(requestFingerprint({ method: 'POST', path: '/v1/y', body: { a: 1, b: [1, 2] } })).not.toBe(one);
+    const one = requestFingerprint({ method: 'POST', path: '/v1/x', body: { a: 1, b: [1, 2] } }, keyed);
+    expect(requestFingerprint({ method: 'post', path: '/v1/x', body: { b: [1, 2], a: 1 } }, keyed)).toBe(one);
+    expect(requestFingerprint({ method: 'POST', path: '/v1/x', body: { a: 1, b: [2, 1] } }, keyed)).not.toBe(one);
+    expect(requestFingerprint({ method: 'PATCH', path: '/v1/x', body: { a: 1, b: [1, 2] } }, keyed)).not.toBe(one);
+    expect(requestFingerprint({ method: 'POST', path: '/v1/y', body: { a: 1, b: [1, 2] } }, keyed)).not.toBe(one);
   });
 
   it('hashes raw bytes (multipart) differently from JSON with the same text', () => {
-    const raw = requestFingerprint({ method: 'POST', path: '/v1/x', body: Buffer.from('{}') });
-    expect(raw).not.toBe(requestFingerprint({ method: 'POST', path: '/v1/x', body: {} }));
-    expect(raw).toBe(requestFingerprint({ method: 'POST', path: '/v1/x', body: Buffer.from('{}') }));
+    const raw = requestFingerprint({ method: 'POST', path: '/v1/x', body: Buffer.from('{}') }, keyed);
+    expect(raw).not.toBe(requestFingerprint({ method: 'POST', path: '/v1/x', body: {} }, keyed));
+    expect(raw).toBe(requestFingerprint({ method: 'POST', path: '/v1/x', body: Buffer.from('{}') }, keyed));
+  });
+
+  it('is keyed: another server key gives another fingerprint, so a stored one cannot be checked against guesses', () => {
+    const input = { method: 'POST', path: '/v1/auth/reauthenticate', body: { password: 'correct horse battery staple' } };
+    const other = new KeyedHash('another-pepper-0123456789abcdef0123456789');
+    expect(requestFingerprint(input, keyed)).not.toBe(requestFingerprint(input, other));
   });
 
   it('accepts 1–255 visible ASCII characters only', () => {

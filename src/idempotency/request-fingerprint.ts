@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import type { KeyedHash } from '../common/crypto/keyed-hash';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
@@ -38,9 +38,13 @@ export interface FingerprintInput {
   body: unknown;
 }
 
-/** What "the same request" means for a key: method, path and body, hashed. */
-export function requestFingerprint({ method, path, body }: FingerprintInput): string {
-  const hash = createHash('sha256').update(method.toUpperCase()).update('\n').update(path).update('\n');
+/**
+ * What "the same request" means for a key: method, path and body, under an HMAC with a server
+ * key. Bodies can hold passwords (reauthenticate, password change): an unkeyed hash of one
+ * stored for 24 hours could be brute-forced from a copy of the database.
+ */
+export function requestFingerprint({ method, path, body }: FingerprintInput, keyedHash: KeyedHash): string {
+  const hash = keyedHash.hmac('idempotency-fingerprint').update(method.toUpperCase()).update('\n').update(path).update('\n');
   if (Buffer.isBuffer(body)) hash.update('raw:').update(body);
   else hash.update('json:').update(canonicalJson(body));
   return hash.digest('hex');

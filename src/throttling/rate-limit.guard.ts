@@ -12,6 +12,7 @@ import { clientIp } from '../common/http/client-ip';
 import type { AppRequest } from '../common/http/request-context';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
+import { KeyedHash } from '../common/crypto/keyed-hash';
 import { idempotencyScopeOf, stashReplay } from '../idempotency/idempotency-scope';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { AccountRateLimits } from './account-rate-limits.service';
@@ -40,6 +41,7 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
     private readonly accountLimits: AccountRateLimits,
     private readonly idempotency: IdempotencyService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keyedHash: KeyedHash,
   ) {
     super(options, counters, reflector);
   }
@@ -125,7 +127,7 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
   private async isFreeReplay(req: AppRequest): Promise<boolean> {
     let scope;
     try {
-      scope = idempotencyScopeOf(req);
+      scope = idempotencyScopeOf(req, this.keyedHash);
     } catch {
       return false; // a malformed key is counted; the interceptor answers the 400
     }

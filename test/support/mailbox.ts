@@ -39,3 +39,20 @@ export function latestToken(t: TestApp, address: string, subject?: string): stri
   if (!match) throw new Error('mail has no token');
   return decodeURIComponent(match[1]);
 }
+
+/**
+ * Mail that leaves after the response (password reset): waits until more than `countBefore`
+ * mails to `address` about `subject` exist, then returns the newest one's token.
+ */
+export async function awaitNewToken(t: TestApp, address: string, subject: string, countBefore: number, timeoutMs = 5000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (mailsTo(t, address).filter((m) => m.subject.includes(subject)).length <= countBefore) {
+    if (Date.now() > deadline) throw new Error(`no new mail to ${address} about "${subject}"`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return latestToken(t, address, subject);
+}
+
+export function countMails(t: TestApp, address: string, subject: string): number {
+  return mailsTo(t, address).filter((m) => m.subject.includes(subject)).length;
+}

@@ -88,6 +88,8 @@ export async function seedIdempotencyRecord(t: TestApp, accountId: string, expir
     data: {
       id,
       accountId,
+      principalId: `user:${accountId}`,
+      leaseToken: randomBytes(16).toString('base64url'),
       key: randomBytes(8).toString('hex'),
       method: 'POST',
       path: '/v1/account/members',

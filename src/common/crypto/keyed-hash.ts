@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, type Hmac } from 'node:crypto';
 
 /** Each use gets a key of its own, so a digest made for one never matches one made for another. */
-export type KeyedHashPurpose = 'recovery-code' | 'idempotency-fingerprint';
+export type KeyedHashPurpose = 'recovery-code' | 'idempotency-fingerprint' | 'login-throttle';
 
 /**
  * HMAC-SHA256 under keys derived from the server's API_KEY_PEPPER (required in production), for
@@ -15,7 +15,12 @@ export class KeyedHash {
   constructor(private readonly pepper: string) {}
 
   digest(purpose: KeyedHashPurpose, value: string): string {
-    return createHmac('sha256', this.keyFor(purpose)).update(value).digest('hex');
+    return this.hmac(purpose).update(value).digest('hex');
+  }
+
+  /** For values fed in parts (a method, a path and a body). */
+  hmac(purpose: KeyedHashPurpose): Hmac {
+    return createHmac('sha256', this.keyFor(purpose));
   }
 
   private keyFor(purpose: KeyedHashPurpose): Buffer {
