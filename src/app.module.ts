@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
+import { AccountClosureModule } from './account-closure/account-closure.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
@@ -22,7 +23,9 @@ import { MfaModule } from './mfa/mfa.module';
 import { NumbersModule } from './numbers/numbers.module';
 import { OAuthModule } from './oauth/oauth.module';
 import type { DatabaseHandle } from './prisma/database';
+import { InvoicesModule } from './invoices/invoices.module';
 import { PrismaModule } from './prisma/prisma.module';
+import { RetentionModule } from './retention/retention.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { RateLimitGuard } from './throttling/rate-limit.guard';
 import { ThrottlingModule } from './throttling/throttling.module';
@@ -51,6 +54,7 @@ export class AppModule {
         LoginHistoryModule,
         SessionsModule,
         AccountsModule,
+        AccountClosureModule,
         ApiKeysModule,
         AdminModule,
         HealthModule,
@@ -58,6 +62,8 @@ export class AppModule {
         CdrModule,
         ComplianceModule,
         NumbersModule,
+        InvoicesModule,
+        RetentionModule,
         ThrottlingModule,
       ],
       providers: [
