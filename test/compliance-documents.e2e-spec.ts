@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { newId } from '../src/common/ids/ids';
+import { DocumentsService } from '../src/compliance/documents/documents.service';
 import { binary, INDIVIDUAL_DE, jpegBytes, PLAINTEXT_MARKER, pdfBytes, pngBytes, tenant, type Tenant, upload } from './support/compliance-fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -145,6 +147,16 @@ describe('Compliance documents', () => {
     // The record holds the response metadata only, never file bytes.
     const rec = await t.prisma.idempotencyRecord.findFirst({ where: { accountId: a.user.accountId, key } });
     expect(rec!.responseBody!.toString()).not.toContain(PLAINTEXT_MARKER);
+  });
+
+  it('the retention job can purge uploads an instance left unfinished', async () => {
+    const id = newId('document');
+    await t.prisma.document.create({ data: { id, accountId: a.user.accountId, status: 'uploading', createdAt: new Date(Date.now() - 2 * 3600_000) } });
+    await t.prisma.documentChunk.create({ data: { id: `${id}.0`, documentId: id, seq: 0, data: new Uint8Array([1, 2, 3]) } });
+    await a.client.get(`/v1/compliance/documents/${id}`).expect(404);
+    expect(await t.app.get(DocumentsService).purgeStaleUploads(new Date(Date.now() - 3600_000))).toBeGreaterThanOrEqual(1);
+    expect(await t.prisma.document.count({ where: { id } })).toBe(0);
+    expect(await t.prisma.documentChunk.count({ where: { documentId: id } })).toBe(0);
   });
 
   it('deletes a document with its binary', async () => {

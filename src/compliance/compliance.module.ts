@@ -15,8 +15,8 @@ import { RequirementsController } from './requirements/requirements.controller';
 
 /**
  * Regulated personal data: end-users, documents (encrypted binaries), bundles and their review,
- * erasure with legal holds. Exports what numbers (bundle checks) and the retention job
- * (deferred erasure, stale uploads) need.
+ * erasure with legal holds. Exports what the retention job needs (deferred erasure,
+ * unfinished uploads).
  */
 @Module({
   controllers: [RequirementsController, EndUsersController, DocumentsController, BundlesController, AdminBundlesController],
@@ -30,6 +30,6 @@ import { RequirementsController } from './requirements/requirements.controller';
     ErasureRepository,
     ErasureService,
   ],
-  exports: [BundlesService, ErasureService, DocumentsRepository],
+  exports: [ErasureService, DocumentsService],
 })
 export class ComplianceModule {}

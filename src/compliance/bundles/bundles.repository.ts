@@ -178,8 +178,4 @@ export class BundlesRepository {
   endUserRow(db: Tx, endUserId: string): Promise<EndUserRow | null> {
     return db.endUser.findUnique({ where: { id: endUserId }, select: END_USER_SELECT });
   }
-
-  endUserType(endUserId: string): Promise<string | null> {
-    return this.prisma.endUser.findUnique({ where: { id: endUserId }, select: { type: true } }).then((r) => r?.type ?? null);
-  }
 }

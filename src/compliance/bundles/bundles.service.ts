@@ -31,15 +31,6 @@ export interface EvaluationResponse extends Evaluation {
   bundle_id: string;
 }
 
-/** What a number assignment needs to know about a bundle. */
-export interface BundleForNumber {
-  id: string;
-  status: string;
-  country: string;
-  numberType: string;
-  endUserType: string;
-}
-
 @Injectable()
 export class BundlesService {
   constructor(
@@ -125,15 +116,6 @@ export class BundlesService {
     const eu = await this.repository.endUserRow(this.repository.reader(), row.endUserId);
     const documents = await this.repository.documentFacts(this.repository.reader(), row.id);
     return { row, endUser: eu ? { type: eu.type, addressCountry: eu.addressCountry } : null, documents };
-  }
-
-  /** For number assignment: the bundle in this account, or null. */
-  async forNumber(accountId: string, id: string): Promise<BundleForNumber | null> {
-    if (!isIdOf('bundle', id)) return null;
-    const row = await this.repository.find(accountId, id);
-    if (!row) return null;
-    const type = await this.repository.endUserType(row.endUserId);
-    return { id: row.id, status: row.status, country: row.country, numberType: row.numberType, endUserType: type ?? 'unknown' };
   }
 
   private async findRow(accountId: string, id: string): Promise<BundleRow> {

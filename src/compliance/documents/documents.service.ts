@@ -168,6 +168,14 @@ export class DocumentsService {
     }
   }
 
+  /**
+   * Removes uploads an instance left unfinished (it crashed mid-stream) once older than
+   * `before`; for the retention job. Returns how many went, at most `limit`.
+   */
+  purgeStaleUploads(before: Date, limit = 100): Promise<number> {
+    return this.repository.deleteStaleUploads(before, limit);
+  }
+
   async delete(accountId: string, id: string): Promise<void> {
     const result = isIdOf('document', id) ? await this.repository.deleteUnlessLocked(accountId, id) : { deleted: false as const, lockedBy: null };
     if (result.deleted) return;
