@@ -7,6 +7,7 @@ import { RetentionScheduler } from './retention.scheduler';
 import { RetentionService } from './retention.service';
 import { AnonymizeClosedAccountsRule } from './rules/anonymize-closed-accounts.rule';
 import { BillingRecordsRule } from './rules/billing-records.rule';
+import { ComplianceRecordsRule } from './rules/compliance-records.rule';
 import { DeadSessionsRule } from './rules/dead-sessions.rule';
 import { EmailTokensRule } from './rules/email-tokens.rule';
 import { IdempotencyRecordsRule } from './rules/idempotency-records.rule';
@@ -30,6 +31,7 @@ import { MfaChallengesRule } from './rules/mfa-challenges.rule';
     LoginHistoryRule,
     LiveAccountCdrsRule,
     BillingRecordsRule,
+    ComplianceRecordsRule,
     AnonymizeClosedAccountsRule,
   ],
   exports: [RetentionService],
