@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module';
 import { CdrModule } from './cdr/cdr.module';
 import { AuthGuard } from './common/auth/auth.guard';
 import { CommonModule } from './common/common.module';
+import { ComplianceModule } from './compliance/compliance.module';
 import { EncryptionModule } from './common/crypto/encryption.module';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { ConfigModule } from './config/config.module';
@@ -19,6 +20,7 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { LoginHistoryModule } from './login-history/login-history.module';
 import { MailModule } from './mail/mail.module';
 import { MfaModule } from './mfa/mfa.module';
+import { NumbersModule } from './numbers/numbers.module';
 import { OAuthModule } from './oauth/oauth.module';
 import type { DatabaseHandle } from './prisma/database';
 import { InvoicesModule } from './invoices/invoices.module';
@@ -58,6 +60,8 @@ export class AppModule {
         HealthModule,
         WellKnownModule,
         CdrModule,
+        ComplianceModule,
+        NumbersModule,
         InvoicesModule,
         RetentionModule,
         ThrottlingModule,

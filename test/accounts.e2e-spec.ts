@@ -52,7 +52,7 @@ describe('accounts, members and roles', () => {
       expect(byKey.body).toEqual(bySession.body);
     });
 
-    it('can be renamed by owners and admins, not by members or API keys', async () => {
+    it('can be renamed by owners, admins and API keys with *, not by members or narrower keys', async () => {
       const { owner, admin, member } = await team();
       const renamed = await (await as(owner)).patch('/v1/account').send({ name: '  Acme Telecom  ' }).expect(200);
       expect(renamed.body).toMatchObject({ object: 'account', name: 'Acme Telecom' });
@@ -63,9 +63,19 @@ describe('accounts, members and roles', () => {
       expect(account.name).toBe('Acme by admin');
 
       await t.prisma.account.update({ where: { id: owner.accountId }, data: { apiKeysEnabled: true } });
-      const key = await seedApiKey(t, owner.accountId);
-      const byKey = await bearerClient(t, key).patch('/v1/account').send({ name: 'Key' }).expect(403);
-      expect(byKey.body.error.code).toBe('session_required');
+      const narrow = await seedApiKey(t, owner.accountId, ['cdrs:read']);
+      const byNarrowKey = await bearerClient(t, narrow).patch('/v1/account').send({ name: 'Narrow' }).expect(403);
+      expect(byNarrowKey.body.error).toMatchObject({ code: 'insufficient_permissions' });
+      expect((await t.prisma.account.findUniqueOrThrow({ where: { id: owner.accountId } })).name).toBe('Acme by admin');
+
+      const key = await seedApiKey(t, owner.accountId, ['*']);
+      const byKey = await bearerClient(t, key).patch('/v1/account').send({ name: 'Renamed by key' }).expect(200);
+      expect(byKey.body).toMatchObject({ object: 'account', id: owner.accountId, name: 'Renamed by key' });
+      const read = await bearerClient(t, key).get('/v1/account').expect(200);
+      expect(read.body.name).toBe('Renamed by key');
+      // Member management stays with dashboard sessions.
+      const members = await bearerClient(t, key).get('/v1/account/members').expect(403);
+      expect(members.body.error.code).toBe('session_required');
     });
 
     it('refuses a bad name naming the field', async () => {

@@ -50,6 +50,18 @@ describe('CSRF origin check for cookie-authenticated changes', () => {
     expect(await accountName()).toBe('Via referer');
   });
 
+  it("accepts a change from the API's own origin (Swagger UI at /docs), and only for the Host it was sent to", async () => {
+    // t.url is https://127.0.0.1:<port>: the origin a browser on /docs sends.
+    await rename('From the docs page').set('Origin', t.url).expect(200);
+    expect(await accountName()).toBe('From the docs page');
+    await rename('From the docs referer').set('Referer', `${t.url}/docs/`).expect(200);
+    // The same scheme and address on another port is another origin.
+    const otherPort = t.url.replace(/:(\d+)$/, (_, port: string) => `:${Number(port) + 1}`);
+    const refused = await rename('Other port').set('Origin', otherPort).expect(403);
+    expect(refused.body.error.code).toBe('csrf_origin_mismatch');
+    expect(await accountName()).toBe('From the docs referer');
+  });
+
   it('lets cookie-authenticated reads through without an Origin', async () => {
     await t.http().get('/v1/account').set('Cookie', cookie).expect(200);
     await t.http().get('/v1/auth/sessions').set('Cookie', cookie).expect(200);

@@ -147,7 +147,7 @@ describe('retention job', () => {
     await t.prisma.membership.create({ data: { id: newId('membership'), accountId: live.accountId, userId: shared.userId, role: 'member' } });
     await t.prisma.user.update({ where: { id: shared.userId }, data: { defaultAccountId: owner.accountId } });
 
-    await t.prisma.mfaRecoveryCode.create({ data: { id: newId('membership'), userId: owner.userId, codeHash: 'x'.repeat(64) } });
+    await t.prisma.mfaRecoveryCode.create({ data: { id: newId('membership'), userId: owner.userId, codeHmac: 'x'.repeat(64) } });
     await t.prisma.oAuthIdentity.create({ data: { id: newId('oauthIdentity'), userId: owner.userId, provider: 'idp', subject: newId('user') } });
     await seedApiKey(t, owner.accountId);
     await seedSession(t, owner);

@@ -33,6 +33,7 @@ export class AccountAuthController {
   @Post('switch-account')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'switchAccount',
     summary: 'Act for another of your accounts',
     description:
       'The calling session (same cookie) now acts for `account_id`, with your role there; that account also becomes ' +
@@ -50,6 +51,7 @@ export class AccountAuthController {
   @AuthRateLimit()
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'acceptInvitation',
     summary: 'Accept an invitation to an account',
     description:
       'Must be called by a signed-in user whose e-mail address is the invited one (someone new signs up and verifies ' +

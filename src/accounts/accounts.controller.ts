@@ -50,13 +50,16 @@ export class AccountsController {
   }
 
   @Patch()
-  @SessionOnly()
-  @ApiOperation({ summary: 'Rename the current account (owner or admin)' })
+  @Authenticated()
+  @ApiOperation({
+    summary: 'Rename the current account',
+    description: 'A session of an owner or admin, or an API key with the `*` scope (a narrower key gets 403 `insufficient_permissions`).',
+  })
   @ApiOkResponse({ type: AccountResponseDto })
   @ApiBadRequestResponse({ description: 'parameter_invalid (param `name`).' })
-  @ApiForbiddenResponse({ description: MANAGER_ONLY })
+  @ApiForbiddenResponse({ description: 'insufficient_role: a member; insufficient_permissions: an API key without `*`; csrf_origin_mismatch.' })
   update(@CurrentPrincipal() principal: Principal, @Body() body: UpdateAccountDto): Promise<AccountResponseDto> {
-    return this.accounts.rename(sessionPrincipal(principal), body.name);
+    return this.accounts.rename(principal as CustomerPrincipal, body.name);
   }
 
   @Get('members')

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { Authenticator } from '../common/auth/authenticator';
 import { SessionsModule } from '../sessions/sessions.module';
+import { RecentSignIn } from './recent-sign-in';
 import { RequestAuthenticator } from './request-authenticator';
 
 /**
@@ -11,7 +12,7 @@ import { RequestAuthenticator } from './request-authenticator';
 @Global()
 @Module({
   imports: [SessionsModule, ApiKeysModule],
-  providers: [{ provide: Authenticator, useClass: RequestAuthenticator }],
+  providers: [RecentSignIn, { provide: Authenticator, useClass: RequestAuthenticator }],
   exports: [Authenticator],
 })
 export class AuthCoreModule {}

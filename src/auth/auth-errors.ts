@@ -31,7 +31,11 @@ export const AuthErrors = {
     ),
   invalidCode: () => apiError(401, 'mfa_code_invalid', 'The code is wrong, expired or already used.', { param: 'code' }),
   invalidPassword: (param = 'password') => apiError(401, 'invalid_password', `${param} is not your current password.`, { param }),
-  proofRequired: () =>
-    apiError(400, 'parameter_missing', 'Send the current code (code) or the password (password).', { param: 'code' }),
+  proofRequired: (param = 'password') =>
+    apiError(400, 'parameter_missing', `Send your password (${param}) to confirm it is you.`, { param }),
+  codeRequired: () =>
+    apiError(400, 'parameter_missing', 'Multi-factor authentication is on: send a current code (code); the password alone is not enough.', {
+      param: 'code',
+    }),
   weakPassword: (param: string, reason: string) => apiError(400, 'password_too_weak', `${param} ${reason}`, { param }),
 };

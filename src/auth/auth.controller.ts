@@ -57,6 +57,7 @@ export class AuthController {
   @Public()
   @HttpCode(202)
   @ApiOperation({
+    operationId: 'signUp',
     summary: 'Create a user and an account it owns; mails a verification link',
     description:
       'Always 202, whether or not the address is registered (an existing address is mailed a notice instead), ' +
@@ -73,7 +74,7 @@ export class AuthController {
   @AuthRateLimit()
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Confirm an email address with the mailed token and sign in', description: 'The token works once.' })
+  @ApiOperation({ operationId: 'verifyEmail', summary: 'Confirm an email address with the mailed token and sign in', description: 'The token works once.' })
   @ApiOkResponse(SIGN_IN_RESPONSE)
   @ApiBadRequestResponse({ description: '`token_invalid`: unknown, used or expired token.' })
   verifyEmail(
@@ -89,6 +90,7 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'logIn',
     summary: 'Sign in with email and password',
     description:
       'Each sign-in starts a fresh session. After 5 consecutive wrong passwords the user is locked out for 15 minutes ' +
@@ -105,7 +107,7 @@ export class AuthController {
   @Post('logout')
   @SessionOnly()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Sign out: revokes this session and clears the cookie' })
+  @ApiOperation({ operationId: 'logOut', summary: 'Sign out: revokes this session and clears the cookie' })
   @ApiNoContentResponse()
   async logout(@CurrentPrincipal() principal: SessionPrincipal, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.sessions.revoke(principal.sessionId);
@@ -114,7 +116,7 @@ export class AuthController {
 
   @Get('me')
   @SessionOnly()
-  @ApiOperation({ summary: 'Who is signed in, the account this session acts for, and the session' })
+  @ApiOperation({ operationId: 'getCurrentUser', summary: 'Who is signed in, the account this session acts for, and the session' })
   @ApiOkResponse({ type: SignedInResponse })
   async me(@CurrentPrincipal() principal: SessionPrincipal): Promise<SignedInResponse> {
     const view = await this.users.findSignedInView(principal.userId, principal.accountId);

@@ -8,11 +8,12 @@ import type { ApiKeyPrincipal, CustomerPrincipal, Principal } from '../common/au
 import type { RouteAuth } from '../common/auth/route-auth';
 import { hasScope } from '../common/auth/scopes';
 import { CommonErrors } from '../common/errors/common-errors';
+import { ownOrigin } from '../common/http/own-origin';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { SessionsService } from '../sessions/sessions.service';
 import { AuthErrors } from './auth-errors';
-import { isRecentlyAuthenticated } from './step-up.service';
+import { RecentSignIn } from './recent-sign-in';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -52,6 +53,7 @@ export class RequestAuthenticator extends Authenticator {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: SessionsService,
+    private readonly recentSignIn: RecentSignIn,
     apiKeyStrategy: ApiKeyStrategy,
   ) {
     super();
@@ -66,7 +68,7 @@ export class RequestAuthenticator extends Authenticator {
       const principal = await this.authenticateApiKey(req);
       if (!principal) throw AuthErrors.invalidApiKey();
       if (route.sessionOnly) throw AuthErrors.sessionRequired();
-      this.authorise(principal, route);
+      await this.authorise(principal, route);
       return principal;
     }
 
@@ -74,15 +76,18 @@ export class RequestAuthenticator extends Authenticator {
     if (!principal) return null;
     if (MUTATING.has(req.method)) {
       const origin = requestOrigin(req);
-      if (!origin || !this.config.dashboardOrigins.includes(origin)) throw AuthErrors.csrfOriginMismatch();
+      // The API's own origin is same-origin (Swagger UI at /docs), not a cross-site request.
+      if (!origin || !(this.config.dashboardOrigins.includes(origin) || origin === ownOrigin(this.config, req))) {
+        throw AuthErrors.csrfOriginMismatch();
+      }
     }
-    this.authorise(principal, route);
+    await this.authorise(principal, route);
     return principal;
   }
 
-  private authorise(principal: CustomerPrincipal, route: CustomerRoute): void {
+  private async authorise(principal: CustomerPrincipal, route: CustomerRoute): Promise<void> {
     if (route.scope && !hasScope(principal, route.scope)) throw AuthErrors.missingScope(route.scope);
-    if (route.recentAuth && !isRecentlyAuthenticated(principal)) throw AuthErrors.reauthenticationRequired();
+    if (route.recentAuth) await this.recentSignIn.assert(principal);
   }
 
   /** passport-http-bearer through the 'api-key' strategy; stateless (no session), result via the callback. */

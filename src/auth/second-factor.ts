@@ -18,6 +18,9 @@ export abstract class SecondFactor {
   /** Whether the user has a confirmed second factor. */
   abstract isEnabled(userId: string): Promise<boolean>;
 
-  /** Accepts a current TOTP code or an unused recovery code (burning it); false for anything else. */
+  /**
+   * Accepts a current TOTP code or an unused recovery code (burning it); false for anything else.
+   * Wrong codes count toward the user's second-factor lock-out; while it holds this throws a 429.
+   */
   abstract acceptCode(userId: string, code: string): Promise<boolean>;
 }

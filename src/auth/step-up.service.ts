@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal, SessionPrincipal } from '../common/auth/principal';
+import type { SessionPrincipal } from '../common/auth/principal';
 import { SessionsService } from '../sessions/sessions.service';
 import { AuthErrors } from './auth-errors';
 import { AuthRepository } from './auth.repository';
@@ -12,17 +12,15 @@ export interface StepUpProof {
   password?: string;
 }
 
-/** How long after a sign-in (or a step-up) sensitive actions go through without asking again. */
-export const RECENT_AUTH_MS = 10 * 60 * 1000;
-
-export function isRecentlyAuthenticated(principal: Principal, nowMs = Date.now()): boolean {
-  return principal.kind === 'session' && nowMs - principal.authenticatedAt.getTime() <= RECENT_AUTH_MS;
-}
-
 /**
- * Step-up: `POST /v1/auth/reauthenticate` proves it is still the user (a current MFA code when
- * the user has MFA, since the password alone would undo the second factor; otherwise the
- * password) and restarts the session's 10-minute window for sensitive actions.
+ * The one proof service for sensitive actions. With MFA on, only a current TOTP or recovery
+ * code proves it is the user (the password alone would let a stolen session plus a phished
+ * password remove the second factor); without MFA, the password. Wrong passwords count toward
+ * the sign-in lock-out, wrong codes toward the second-factor lock-out.
+ *
+ * - `reauthenticate`: step-up; restarts the session's 10-minute window (RecentSignIn).
+ * - `confirm`: for actions that take their proof in the request (MFA disable, new recovery codes,
+ *   account closure). A valid proof there is itself a step-up, so the session's age does not matter.
  */
 @Injectable()
 export class StepUpService {
@@ -34,22 +32,37 @@ export class StepUpService {
   ) {}
 
   async reauthenticate(principal: SessionPrincipal, proof: StepUpProof): Promise<Date> {
-    if (proof.code === undefined && proof.password === undefined) throw AuthErrors.proofRequired();
-    await this.prove(principal.userId, proof);
+    const level = await this.prove(principal.userId, proof);
     const now = new Date();
-    await this.sessions.markAuthenticated(principal.sessionId, now);
+    await this.sessions.markAuthenticated(principal.sessionId, now, level === 'mfa' ? 'mfa' : principal.authLevel);
     return now;
   }
 
-  private async prove(userId: string, proof: StepUpProof): Promise<void> {
+  /**
+   * Throws unless `proof` proves it is the user: 400 parameter_missing (no proof, or a password
+   * where MFA needs a code), 401 mfa_code_invalid / invalid_password, 429 while locked out.
+   * `passwordParam` names the body field that carries the password (e.g. `current_password`).
+   */
+  async confirm(principal: SessionPrincipal, proof: StepUpProof, options: { passwordParam?: string } = {}): Promise<void> {
+    await this.prove(principal.userId, proof, options.passwordParam);
+  }
+
+  private async prove(userId: string, proof: StepUpProof, passwordParam = 'password'): Promise<'mfa' | 'password'> {
     if (await this.secondFactor.isEnabled(userId)) {
-      if (proof.code === undefined || !(await this.secondFactor.acceptCode(userId, proof.code))) throw AuthErrors.invalidCode();
-      return;
+      if (proof.code === undefined) throw AuthErrors.codeRequired();
+      if (!(await this.secondFactor.acceptCode(userId, proof.code))) throw AuthErrors.invalidCode();
+      // A password sent along is checked too, never silently ignored.
+      if (proof.password !== undefined) await this.checkPassword(userId, proof.password, passwordParam);
+      return 'mfa';
     }
+    if (proof.password === undefined) throw AuthErrors.proofRequired(passwordParam);
+    await this.checkPassword(userId, proof.password, passwordParam);
+    return 'password';
+  }
+
+  private async checkPassword(userId: string, password: string, param: string): Promise<void> {
     const user = await this.users.passwordHashOf(userId);
     if (!user) throw AuthErrors.reauthenticationRequired();
-    if (proof.password === undefined || !(await this.passwords.verify(userId, proof.password, user.passwordHash))) {
-      throw AuthErrors.invalidPassword();
-    }
+    if (!(await this.passwords.verify(userId, password, user.passwordHash))) throw AuthErrors.invalidPassword(param);
   }
 }

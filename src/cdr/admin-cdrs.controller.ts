@@ -14,6 +14,7 @@ export class AdminCdrsController {
   @Post()
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'ingestCdrs',
     summary: 'Ingest a batch of CDRs from the switching platform',
     description:
       'All or nothing: one invalid record refuses the whole batch with 400, `param` naming the first problem ' +

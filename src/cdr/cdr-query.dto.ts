@@ -29,7 +29,7 @@ export class CdrFilterQueryDto {
   @IsIsoTimestamp()
   started_before?: string;
 
-  @ApiPropertyOptional({ example: '+14155550123', description: 'E.164; matches the caller (`from`) or the callee (`to`).' })
+  @ApiPropertyOptional({ description: 'E.164 such as `+14155550123`; matches the caller (`from`) or the callee (`to`).' })
   @IsOptional()
   @IsString()
   @Matches(E164, { message: 'number must be an E.164 number such as +14155550123' })

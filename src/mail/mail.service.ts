@@ -41,7 +41,7 @@ export class MailService implements OnModuleDestroy {
     mkdirSync(this.config.mailDir, { recursive: true, mode: 0o700 });
     const file = join(this.config.mailDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`);
     writeFileSync(file, raw, { mode: 0o600 });
-    this.logger.info({ subject: message.subject, transport: 'file' }, 'mail written');
+    this.logger.info({ subject: message.subject, transport: 'file', file }, 'mail written');
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SecondFactor, type SecondFactorChallengeInput } from '../auth/second-factor';
 import { MfaChallengeService } from './mfa-challenge.service';
+import { MfaCodeAttempts } from './mfa-code-attempts.service';
 import { MfaFactorService } from './mfa-factor.service';
 
 /** TOTP with recovery codes, behind auth's SecondFactor port. */
@@ -9,6 +10,7 @@ export class MfaSecondFactor extends SecondFactor {
   constructor(
     private readonly challenges: MfaChallengeService,
     private readonly factors: MfaFactorService,
+    private readonly attempts: MfaCodeAttempts,
   ) {
     super();
   }
@@ -21,8 +23,7 @@ export class MfaSecondFactor extends SecondFactor {
     return (await this.factors.findUser(userId))?.mfaEnabled ?? false;
   }
 
-  async acceptCode(userId: string, code: string): Promise<boolean> {
-    const user = await this.factors.findUser(userId);
-    return user !== null && (await this.factors.acceptCode(user, code)) !== null;
+  acceptCode(userId: string, code: string): Promise<boolean> {
+    return this.attempts.accept(userId, code);
   }
 }

@@ -37,7 +37,7 @@ export class MfaController {
   ) {}
 
   @Post('mfa/setup-start')
-  @SessionOnly()
+  @SessionOnly({ recentAuth: true })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Start TOTP setup: a new secret, its otpauth URL and a QR code',
@@ -51,25 +51,29 @@ export class MfaController {
 
   @Post('mfa/setup-confirm')
   @AuthRateLimit()
-  @SessionOnly()
+  @SessionOnly({ recentAuth: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm TOTP setup with a current code; returns the recovery codes once' })
   @ApiOkResponse({ type: MfaEnabledResponse })
   @ApiUnauthorizedResponse({ description: 'mfa_code_invalid' })
   @ApiConflictResponse({ description: 'mfa_already_enabled, mfa_setup_not_started' })
   async setupConfirm(@CurrentPrincipal() principal: SessionPrincipal, @Body() body: MfaCodeDto): Promise<MfaEnabledResponse> {
-    return toMfaEnabledResponse(principal.userId, await this.mfa.setupConfirm(principal.userId, body.code));
+    return toMfaEnabledResponse(principal.userId, await this.mfa.setupConfirm(principal, body.code));
   }
 
   @Post('mfa/disable')
   @AuthRateLimit()
   @SessionOnly()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Turn MFA off; needs a current code (TOTP or recovery) or the password' })
+  @ApiOperation({
+    summary: 'Turn MFA off; needs a current code (TOTP or recovery code): the password alone is refused',
+    description: 'Wrong codes count toward the same lock-out as the sign-in challenge (5 wrong → 15 minutes, 429 mfa_locked).',
+  })
   @ApiOkResponse({ type: MfaStatusResponse })
-  @ApiUnauthorizedResponse({ description: 'mfa_code_invalid, invalid_password' })
+  @ApiUnauthorizedResponse({ description: 'mfa_code_invalid' })
+  @ApiTooManyRequestsResponse({ description: 'mfa_locked' })
   async disable(@CurrentPrincipal() principal: SessionPrincipal, @Body() body: StepUpProofDto): Promise<MfaStatusResponse> {
-    await this.mfa.disable(principal.userId, body);
+    await this.mfa.disable(principal, body);
     return toMfaStatusResponse(principal.userId, false);
   }
 
@@ -77,14 +81,15 @@ export class MfaController {
   @AuthRateLimit()
   @SessionOnly()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Replace the recovery codes; needs a current code or the password' })
+  @ApiOperation({ summary: 'Replace the recovery codes; needs a current code (TOTP or recovery code), not the password' })
   @ApiOkResponse({ type: MfaRecoveryCodesResponse })
-  @ApiUnauthorizedResponse({ description: 'mfa_code_invalid, invalid_password' })
+  @ApiUnauthorizedResponse({ description: 'mfa_code_invalid' })
+  @ApiTooManyRequestsResponse({ description: 'mfa_locked' })
   async regenerate(
     @CurrentPrincipal() principal: SessionPrincipal,
     @Body() body: StepUpProofDto,
   ): Promise<MfaRecoveryCodesResponse> {
-    return toRecoveryCodesResponse(principal.userId, await this.mfa.regenerateRecoveryCodes(principal.userId, body));
+    return toRecoveryCodesResponse(principal.userId, await this.mfa.regenerateRecoveryCodes(principal, body));
   }
 
   @Post('mfa/verify')

@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { SecondFactor } from '../auth/second-factor';
 import { MfaChallengeRepository } from './mfa-challenge.repository';
 import { MfaChallengeService } from './mfa-challenge.service';
+import { MfaCodeAttempts } from './mfa-code-attempts.service';
 import { MfaController } from './mfa.controller';
 import { MfaFactorService } from './mfa-factor.service';
 import { MfaRepository } from './mfa.repository';
@@ -24,6 +25,7 @@ import { MfaVerificationService } from './mfa-verification.service';
     MfaChallengeRepository,
     MfaChallengeService,
     MfaFactorService,
+    MfaCodeAttempts,
     MfaService,
     MfaVerificationService,
     { provide: SecondFactor, useClass: MfaSecondFactor },

@@ -53,6 +53,7 @@ export class OAuthController {
   @Public()
   @Redirect()
   @ApiOperation({
+    operationId: 'completeOAuth',
     summary: 'Provider redirect target: verifies the sign-in and signs the user in (MFA applies)',
     description:
       'A known identity signs in its user; otherwise a user with the same address is linked only when the provider ' +

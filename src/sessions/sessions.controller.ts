@@ -50,6 +50,7 @@ export class SessionsController {
   @Post('revoke-others')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'revokeOtherSessions',
     summary: 'Sign out everywhere else',
     description: "Revokes every other live session of the user; each is refused on its very next request.",
   })

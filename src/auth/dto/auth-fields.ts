@@ -20,6 +20,7 @@ export const NewPasswordField = () =>
       minLength: PASSWORD_MIN_LENGTH,
       maxLength: PASSWORD_MAX_LENGTH,
       format: 'password',
+      example: 'a long passphrase 42',
       description: 'At least 10 characters; common passwords, a single repeated character and the email address are refused.',
     }),
     IsString(),
@@ -30,7 +31,7 @@ export const NewPasswordField = () =>
 /** A password being checked, not chosen: any length up to the maximum, so old ones still work. */
 export const PasswordField = () =>
   applyDecorators(
-    ApiProperty({ format: 'password', maxLength: PASSWORD_MAX_LENGTH }),
+    ApiProperty({ format: 'password', maxLength: PASSWORD_MAX_LENGTH, example: 'a long passphrase 42' }),
     IsString(),
     IsNotEmpty(),
     MaxLength(PASSWORD_MAX_LENGTH),

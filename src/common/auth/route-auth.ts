@@ -1,5 +1,4 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiForbiddenResponse, ApiSecurity } from '@nestjs/swagger';
+import { SetMetadata } from '@nestjs/common';
 
 export const ROUTE_AUTH = 'didhub:route-auth';
 
@@ -9,7 +8,8 @@ export const ADMIN_SCHEME = 'admin_token';
 
 /**
  * What a route accepts. Declared once per route (or controller); the global guard enforces it
- * and the same decorator tells OpenAPI. A route with no declaration accepts either customer
+ * and the OpenAPI document derives each operation's security and error responses from the same
+ * metadata (src/openapi/conventions.ts). A route with no declaration accepts either customer
  * scheme — never nothing: default-deny.
  */
 export type RouteAuth =
@@ -20,7 +20,7 @@ export type RouteAuth =
 export const DEFAULT_ROUTE_AUTH: RouteAuth = { kind: 'customer', sessionOnly: false, scope: null };
 
 /** No authentication (health, sign-in, security.txt). Use sparingly. */
-export const Public = () => applyDecorators(SetMetadata(ROUTE_AUTH, { kind: 'public' } satisfies RouteAuth), ApiSecurity({}));
+export const Public = () => SetMetadata(ROUTE_AUTH, { kind: 'public' } satisfies RouteAuth);
 
 /**
  * Dashboard only: a bearer API key gets 403 session_required. `recentAuth` marks a sensitive
@@ -28,33 +28,18 @@ export const Public = () => applyDecorators(SetMetadata(ROUTE_AUTH, { kind: 'pub
  * reauthentication_required.
  */
 export const SessionOnly = (options: { recentAuth?: boolean } = {}) =>
-  options.recentAuth
-    ? applyDecorators(
-        SetMetadata(ROUTE_AUTH, { kind: 'customer', sessionOnly: true, scope: null, recentAuth: true } satisfies RouteAuth),
-        ApiCookieAuth(SESSION_COOKIE_SCHEME),
-        ApiForbiddenResponse({ description: 'reauthentication_required: call POST /v1/auth/reauthenticate first.' }),
-      )
-    : applyDecorators(
-        SetMetadata(ROUTE_AUTH, { kind: 'customer', sessionOnly: true, scope: null } satisfies RouteAuth),
-        ApiCookieAuth(SESSION_COOKIE_SCHEME),
-      );
+  SetMetadata(ROUTE_AUTH, {
+    kind: 'customer',
+    sessionOnly: true,
+    scope: null,
+    ...(options.recentAuth ? { recentAuth: true } : {}),
+  } satisfies RouteAuth);
 
 /** Either scheme, but the key's scopes or the member's permissions must include `scope`. */
-export const RequireScope = (scope: string) =>
-  applyDecorators(
-    SetMetadata(ROUTE_AUTH, { kind: 'customer', sessionOnly: false, scope } satisfies RouteAuth),
-    ApiCookieAuth(SESSION_COOKIE_SCHEME),
-    ApiBearerAuth(BEARER_SCHEME),
-  );
+export const RequireScope = (scope: string) => SetMetadata(ROUTE_AUTH, { kind: 'customer', sessionOnly: false, scope } satisfies RouteAuth);
 
 /** Either customer scheme, no particular scope. */
-export const Authenticated = () =>
-  applyDecorators(
-    SetMetadata(ROUTE_AUTH, DEFAULT_ROUTE_AUTH),
-    ApiCookieAuth(SESSION_COOKIE_SCHEME),
-    ApiBearerAuth(BEARER_SCHEME),
-  );
+export const Authenticated = () => SetMetadata(ROUTE_AUTH, DEFAULT_ROUTE_AUTH);
 
 /** Operator surface: ADMIN_API_TOKEN only, never a session or a customer key. */
-export const AdminOnly = () =>
-  applyDecorators(SetMetadata(ROUTE_AUTH, { kind: 'admin' } satisfies RouteAuth), ApiBearerAuth(ADMIN_SCHEME));
+export const AdminOnly = () => SetMetadata(ROUTE_AUTH, { kind: 'admin' } satisfies RouteAuth);

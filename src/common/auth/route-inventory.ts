@@ -9,6 +9,15 @@ export interface RouteEntry {
   auth: string;
 }
 
+/** One route with what the guard reads for it: the source for the inventory and the OpenAPI document. */
+export interface RouteDetail {
+  method: string;
+  path: string;
+  auth: RouteAuth;
+  controller: Function;
+  handler: Function;
+}
+
 export function describeAuth(auth: RouteAuth): string {
   switch (auth.kind) {
     case 'public':
@@ -32,7 +41,12 @@ function joinPath(...parts: string[]): string {
 
 /** Every HTTP route of the app with the authentication it requires, sorted (for the snapshot test). */
 export function listRoutes(discovery: DiscoveryService, scanner: MetadataScanner, reflector: Reflector, globalPrefix = ''): RouteEntry[] {
-  const routes: RouteEntry[] = [];
+  return listRouteDetails(discovery, scanner, reflector, globalPrefix).map(({ method, path, auth }) => ({ method, path, auth: describeAuth(auth) }));
+}
+
+/** Every HTTP route with the RouteAuth the guard applies to it (handler metadata over the controller's). */
+export function listRouteDetails(discovery: DiscoveryService, scanner: MetadataScanner, reflector: Reflector, globalPrefix = ''): RouteDetail[] {
+  const routes: RouteDetail[] = [];
   for (const wrapper of discovery.getControllers()) {
     const { instance, metatype } = wrapper;
     if (!instance || !metatype) continue;
@@ -46,7 +60,7 @@ export function listRoutes(discovery: DiscoveryService, scanner: MetadataScanner
       const auth = reflector.getAllAndOverride<RouteAuth | undefined>(ROUTE_AUTH, [handler, metatype]) ?? DEFAULT_ROUTE_AUTH;
       for (const base of controllerPaths) {
         for (const sub of [].concat(methodPath)) {
-          routes.push({ method, path: joinPath(globalPrefix, base, sub), auth: describeAuth(auth) });
+          routes.push({ method, path: joinPath(globalPrefix, base, sub), auth, controller: metatype as Function, handler });
         }
       }
     }

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { newId } from '../ids/ids';
+import { requestScope } from '../logging/request-scope';
 import type { AppRequest } from './request-context';
 
 /** Every response carries X-Request-Id; the same id appears in errors and logs. */
@@ -7,5 +8,5 @@ export function requestId(req: Request, res: Response, next: NextFunction): void
   const id = newId('request');
   (req as AppRequest).didhub = { requestId: id };
   res.setHeader('X-Request-Id', id);
-  next();
+  requestScope.run({ requestId: id }, next);
 }

@@ -1,5 +1,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from '../../config/config.types';
+import { prettyDestination } from './pretty-destination';
+import { requestScope } from './request-scope';
 
 export const APP_LOGGER = Symbol('APP_LOGGER');
 
@@ -24,14 +26,20 @@ export const REDACT_PATHS = [
   '*.document_number',
 ];
 
-export function createLogger(config: Pick<AppConfig, 'logLevel'>, destination?: DestinationStream): Logger {
+export function createLogger(config: Pick<AppConfig, 'logLevel' | 'logFormat'>, destination?: DestinationStream): Logger {
+  const out = destination ?? pino.destination(1);
   return pino(
     {
       level: config.logLevel,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { service: 'didhub-api' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // Every line written while a request is served names it (AsyncLocalStorage, set by requestId()).
+      mixin: () => {
+        const scope = requestScope.getStore();
+        return scope ? { request_id: scope.requestId } : {};
+      },
     },
-    destination ?? pino.destination(1),
+    config.logFormat === 'pretty' ? prettyDestination(out) : out,
   );
 }
