@@ -274,6 +274,35 @@ describe('retention job', () => {
     expect(await exists('numbers', thirteenMonths.numberId!)).toBe(true);
   });
 
+  it('carries out deferred erasure requests once their hold lapsed, and drops abandoned uploads', async () => {
+    const live = await seedUser(t);
+    const lapsed = await seedCompliance(t, live.accountId, { number: { releasedDaysAgo: 396 } });
+    const stillHeld = await seedCompliance(t, live.accountId, { number: { releasedDaysAgo: 100 } });
+    for (const [kyc, eraseAfter] of [[lapsed, daysAgo(31)], [stillHeld, daysAgo(-265)]] as const) {
+      await t.prisma.erasureRequest.create({
+        data: { id: newId('erasureRequest'), accountId: live.accountId, endUserId: kyc.endUserId, status: 'scheduled', eraseAfter },
+      });
+    }
+    const staleUpload = newId('document');
+    const freshUpload = newId('document');
+    await t.prisma.document.create({ data: { id: staleUpload, accountId: live.accountId, status: 'uploading', createdAt: daysAgo(2) } });
+    await t.prisma.document.create({ data: { id: freshUpload, accountId: live.accountId, status: 'uploading' } });
+
+    const dry = await run({ dryRun: true });
+    expect(await exists('end_users', lapsed.endUserId)).toBe(true);
+    const result = await run();
+    expect(result.counts.erasure_requests).toBe(dry.counts.erasure_requests);
+    expect(result.counts.erasure_requests).toBeGreaterThanOrEqual(1);
+    expect(result.counts.stale_uploads).toBeGreaterThanOrEqual(1);
+    expect(await exists('end_users', lapsed.endUserId)).toBe(false);
+    expect(await exists('documents', lapsed.documentId)).toBe(false);
+    expect((await t.prisma.erasureRequest.findUniqueOrThrow({ where: { endUserId: lapsed.endUserId } })).status).toBe('completed');
+    expect(await exists('end_users', stillHeld.endUserId)).toBe(true);
+    expect((await t.prisma.erasureRequest.findUniqueOrThrow({ where: { endUserId: stillHeld.endUserId } })).status).toBe('scheduled');
+    expect(await exists('documents', staleUpload)).toBe(false);
+    expect(await exists('documents', freshUpload)).toBe(true);
+  });
+
   it('anonymising an account with an active number releases it and keeps its KYC for the regulator’s window', async () => {
     const owner = await closedAccount(31);
     const kyc = await seedCompliance(t, owner.accountId, { number: 'active' });
