@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789',
     RATE_LIMIT_READ_PER_MINUTE: '1000000',
     RATE_LIMIT_ANON_PER_MINUTE: '1000000',
+    RETENTION_ENABLED: 'false',
   });
   const { app } = await createApp(config);
   await app.listen(0, '127.0.0.1');

@@ -5,6 +5,7 @@ import { RetentionService, type RunRequest } from '../src/retention/retention.se
 import {
   databaseText,
   daysAgo,
+  seedCompliance,
   seedCdr,
   seedEmailToken,
   seedIdempotencyRecord,
@@ -162,6 +163,9 @@ describe('retention job', () => {
       await seedCdr(t, owner.accountId, daysAgo(60), { from: numbers[0], to: numbers[3] }),
     ];
     const invoice = await seedInvoice(t, owner.accountId, 'US', yearsAgo(1));
+    const endUserNames: [string, string] = [`Grace${newId('endUser').slice(-8)}`, `Hopper${newId('endUser').slice(-8)}`];
+    const kyc = await seedCompliance(t, owner.accountId, { number: { releasedDaysAgo: 400 }, names: endUserNames });
+    const draft = await seedCompliance(t, owner.accountId, { endUserId: kyc.endUserId });
     return {
       owner,
       member,
@@ -169,7 +173,9 @@ describe('retention job', () => {
       live,
       cdrs,
       invoice,
-      personal: [owner.email, member.email, ownerName, memberName, invitee, accountName, ...numbers],
+      kyc,
+      draft,
+      personal: [owner.email, member.email, ownerName, memberName, invitee, accountName, ...numbers, ...endUserNames, kyc.e164!],
     };
   }
 
@@ -200,6 +206,11 @@ describe('retention job', () => {
     expect(await t.prisma.loginAttempt.count({ where: { userId: seeded.owner.userId } })).toBe(0);
     expect(await t.prisma.oAuthIdentity.count({ where: { userId: seeded.owner.userId } })).toBe(0);
     expect(await t.prisma.invoice.count({ where: { id: seeded.invoice } })).toBe(1);
+    // Compliance data whose regulator window ended long ago: gone, binaries included.
+    expect(await t.prisma.endUser.count({ where })).toBe(0);
+    expect(await t.prisma.bundle.count({ where })).toBe(0);
+    expect(await t.prisma.document.count({ where })).toBe(0);
+    expect(await t.prisma.documentChunk.count({ where: { documentId: { in: [seeded.kyc.documentId, seeded.draft.documentId] } } })).toBe(0);
 
     const cdrsAfter = await t.prisma.cdr.findMany({ where, orderBy: { id: 'asc' } });
     expect(cdrsAfter).toHaveLength(cdrsBefore.length);
@@ -228,6 +239,87 @@ describe('retention job', () => {
 
     const reopen = await operator().post(`/v1/admin/accounts/${seeded.owner.accountId}/reopen`).send({});
     expect(reopen.status).toBe(409);
+  });
+
+  it('keeps compliance records while a number is active and for the regulator’s window after release, then deletes them', async () => {
+    const live = await seedUser(t);
+    const active = await seedCompliance(t, live.accountId, { number: 'active' });
+    const elevenMonths = await seedCompliance(t, live.accountId, { number: { releasedDaysAgo: 335 } });
+    const thirteenMonths = await seedCompliance(t, live.accountId, { number: { releasedDaysAgo: 396 }, sharedDocumentId: elevenMonths.documentId });
+    const spainThirteenMonths = await seedCompliance(t, live.accountId, { number: { releasedDaysAgo: 396 }, country: 'ES' });
+    const neverUsed = await seedCompliance(t, live.accountId);
+    const shortened = await seedUser(t);
+    await t.prisma.account.update({ where: { id: shortened.accountId }, data: { retentionOverrides: { compliance_window_days: 30 } } });
+    const early = await seedCompliance(t, shortened.accountId, { number: { releasedDaysAgo: 60 } });
+    const held = await seedUser(t);
+    await t.prisma.account.update({ where: { id: held.accountId }, data: { retentionOverrides: { legal_hold: true } } });
+    const onHold = await seedCompliance(t, held.accountId, { number: { releasedDaysAgo: 800 } });
+
+    const result = await run();
+    expect(result.counts.compliance_bundles).toBeGreaterThanOrEqual(2);
+    for (const kept of [active, elevenMonths, spainThirteenMonths, neverUsed, onHold]) {
+      expect(await exists('bundles', kept.bundleId)).toBe(true);
+      expect(await exists('documents', kept.documentId)).toBe(true);
+    }
+    for (const gone of [thirteenMonths, early]) {
+      expect(await exists('bundles', gone.bundleId)).toBe(false);
+      expect(await exists('documents', gone.documentId)).toBe(false);
+      expect(await t.prisma.documentChunk.count({ where: { documentId: gone.documentId } })).toBe(0);
+      // The end-user of a live account stays: it is the customer's record, and may back other bundles.
+      expect(await exists('end_users', gone.endUserId)).toBe(true);
+    }
+    // A document the expired bundle shared with a held one stays with it.
+    expect(await exists('documents', elevenMonths.documentId)).toBe(true);
+    // The number's history stays for a live account.
+    expect(await exists('numbers', thirteenMonths.numberId!)).toBe(true);
+  });
+
+  it('carries out deferred erasure requests once their hold lapsed, and drops abandoned uploads', async () => {
+    const live = await seedUser(t);
+    const lapsed = await seedCompliance(t, live.accountId, { number: { releasedDaysAgo: 396 } });
+    const stillHeld = await seedCompliance(t, live.accountId, { number: { releasedDaysAgo: 100 } });
+    for (const [kyc, eraseAfter] of [[lapsed, daysAgo(31)], [stillHeld, daysAgo(-265)]] as const) {
+      await t.prisma.erasureRequest.create({
+        data: { id: newId('erasureRequest'), accountId: live.accountId, endUserId: kyc.endUserId, status: 'scheduled', eraseAfter },
+      });
+    }
+    const staleUpload = newId('document');
+    const freshUpload = newId('document');
+    await t.prisma.document.create({ data: { id: staleUpload, accountId: live.accountId, status: 'uploading', createdAt: daysAgo(2) } });
+    await t.prisma.document.create({ data: { id: freshUpload, accountId: live.accountId, status: 'uploading' } });
+
+    const dry = await run({ dryRun: true });
+    expect(await exists('end_users', lapsed.endUserId)).toBe(true);
+    const result = await run();
+    expect(result.counts.erasure_requests).toBe(dry.counts.erasure_requests);
+    expect(result.counts.erasure_requests).toBeGreaterThanOrEqual(1);
+    expect(result.counts.stale_uploads).toBeGreaterThanOrEqual(1);
+    expect(await exists('end_users', lapsed.endUserId)).toBe(false);
+    expect(await exists('documents', lapsed.documentId)).toBe(false);
+    expect((await t.prisma.erasureRequest.findUniqueOrThrow({ where: { endUserId: lapsed.endUserId } })).status).toBe('completed');
+    expect(await exists('end_users', stillHeld.endUserId)).toBe(true);
+    expect((await t.prisma.erasureRequest.findUniqueOrThrow({ where: { endUserId: stillHeld.endUserId } })).status).toBe('scheduled');
+    expect(await exists('documents', staleUpload)).toBe(false);
+    expect(await exists('documents', freshUpload)).toBe(true);
+  });
+
+  it('anonymising an account with an active number releases it and keeps its KYC for the regulator’s window', async () => {
+    const owner = await closedAccount(31);
+    const kyc = await seedCompliance(t, owner.accountId, { number: 'active' });
+    await run();
+    expect((await t.prisma.account.findUniqueOrThrow({ where: { id: owner.accountId } })).status).toBe('anonymized');
+    const number = await t.prisma.phoneNumber.findUniqueOrThrow({ where: { id: kyc.numberId! } });
+    expect(number).toMatchObject({ status: 'released', activeE164: null, e164: kyc.e164 });
+    expect(await exists('bundles', kyc.bundleId)).toBe(true);
+    expect(await exists('end_users', kyc.endUserId)).toBe(true);
+
+    // Thirteen months later the window is over: the records, the end-user and the number's E.164 go.
+    await t.prisma.phoneNumber.update({ where: { id: kyc.numberId! }, data: { releasedAt: daysAgo(396) } });
+    await run();
+    expect(await exists('bundles', kyc.bundleId)).toBe(false);
+    expect(await exists('documents', kyc.documentId)).toBe(false);
+    expect(await exists('end_users', kyc.endUserId)).toBe(false);
+    expect((await t.prisma.phoneNumber.findUniqueOrThrow({ where: { id: kyc.numberId! } })).e164).toBe('anonymized');
   });
 
   it('deletes billing records of anonymised accounts after the jurisdiction’s period, and their CDRs with them', async () => {

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { type BackingNumberRow, heldBundleIds } from './compliance-holds';
+import type { RetentionOverrides } from './retention-overrides';
+import { CDR_NUMBER_MASK } from './retention-policy';
 import type { Sql } from './retention.repository';
 
 /**
@@ -8,10 +11,16 @@ import type { Sql } from './retention.repository';
  * else's user row goes, and with it (ON DELETE CASCADE) their login history, recovery codes
  * and OAuth links. Sessions, keys, tokens, challenges and idempotency records (whose stored
  * responses can quote e-mail addresses) tied to the account or to a removed user go too.
+ *
+ * Compliance data: numbers still active are released now (the account is gone), which starts
+ * their regulator's window. End-users, bundles and documents go unless a bundle is under such
+ * a hold; held ones stay until the window ends (rules/compliance-records.rule.ts deletes them
+ * then). Numbers that hold nothing have their E.164 masked.
  */
 @Injectable()
 export class AccountErasure {
-  async erase(tx: Sql, accountId: string): Promise<void> {
+  async erase(tx: Sql, accountId: string, overrides: RetentionOverrides, now: Date): Promise<void> {
+    await this.eraseCompliance(tx, accountId, overrides, now);
     const members = await tx.$queryRawUnsafe<{ user_id: string; keep: boolean }[]>(
       `SELECT m.user_id,
               EXISTS (SELECT 1 FROM memberships o JOIN accounts a ON a.id = o.account_id
@@ -36,5 +45,41 @@ export class AccountErasure {
       accountId,
     );
     await tx.$executeRawUnsafe('DELETE FROM users WHERE id = ANY($1)', dropped);
+  }
+
+  private async eraseCompliance(tx: Sql, accountId: string, overrides: RetentionOverrides, now: Date): Promise<void> {
+    await tx.$executeRawUnsafe(
+      `UPDATE numbers SET status = 'released', released_at = $2, active_e164 = NULL, updated_at = now()
+        WHERE account_id = $1 AND status = 'active'`,
+      accountId,
+      now,
+    );
+    const numbers = await tx.$queryRawUnsafe<BackingNumberRow[]>(
+      'SELECT bundle_id, status, country, released_at FROM numbers WHERE account_id = $1 AND bundle_id IS NOT NULL',
+      accountId,
+    );
+    const held = [...heldBundleIds(numbers, overrides, now)];
+    await tx.$executeRawUnsafe(
+      'UPDATE numbers SET e164 = $3 WHERE account_id = $1 AND (bundle_id IS NULL OR NOT (bundle_id = ANY($2)))',
+      accountId,
+      held,
+      CDR_NUMBER_MASK,
+    );
+    await tx.$executeRawUnsafe('DELETE FROM bundles WHERE account_id = $1 AND NOT (id = ANY($2))', accountId, held);
+    await tx.$executeRawUnsafe(
+      'DELETE FROM documents d WHERE d.account_id = $1 AND NOT EXISTS (SELECT 1 FROM bundle_documents bd WHERE bd.document_id = d.id)',
+      accountId,
+    );
+    await tx.$executeRawUnsafe(
+      'DELETE FROM end_users e WHERE e.account_id = $1 AND NOT EXISTS (SELECT 1 FROM bundles b WHERE b.end_user_id = e.id)',
+      accountId,
+    );
+    // Erasure requests whose end-user is gone now are done; their rows are the record of it.
+    await tx.$executeRawUnsafe(
+      `UPDATE erasure_requests r SET status = 'completed', completed_at = $2, erase_after = NULL, holds = '[]', updated_at = now()
+        WHERE r.account_id = $1 AND r.status = 'scheduled' AND NOT EXISTS (SELECT 1 FROM end_users e WHERE e.id = r.end_user_id)`,
+      accountId,
+      now,
+    );
   }
 }

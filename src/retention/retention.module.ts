@@ -7,6 +7,10 @@ import { RetentionScheduler } from './retention.scheduler';
 import { RetentionService } from './retention.service';
 import { AnonymizeClosedAccountsRule } from './rules/anonymize-closed-accounts.rule';
 import { BillingRecordsRule } from './rules/billing-records.rule';
+import { ComplianceRecordsRule } from './rules/compliance-records.rule';
+import { ErasureRequestsRule } from './rules/erasure-requests.rule';
+import { StaleUploadsRule } from './rules/stale-uploads.rule';
+import { ComplianceModule } from '../compliance/compliance.module';
 import { DeadSessionsRule } from './rules/dead-sessions.rule';
 import { EmailTokensRule } from './rules/email-tokens.rule';
 import { IdempotencyRecordsRule } from './rules/idempotency-records.rule';
@@ -16,7 +20,7 @@ import { MfaChallengesRule } from './rules/mfa-challenges.rule';
 
 /** The retention job: one rule per file under rules/, scheduled, on demand (CLI, operator API). */
 @Module({
-  imports: [ScheduleModule.forRoot()],
+  imports: [ScheduleModule.forRoot(), ComplianceModule],
   controllers: [RetentionController],
   providers: [
     RetentionRepository,
@@ -30,6 +34,9 @@ import { MfaChallengesRule } from './rules/mfa-challenges.rule';
     LoginHistoryRule,
     LiveAccountCdrsRule,
     BillingRecordsRule,
+    ComplianceRecordsRule,
+    ErasureRequestsRule,
+    StaleUploadsRule,
     AnonymizeClosedAccountsRule,
   ],
   exports: [RetentionService],

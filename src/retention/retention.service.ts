@@ -9,6 +9,9 @@ import { RetentionAborted, type RetentionRule, RuleContext, type RunOptions, toP
 import { RetentionRepository, type RetentionRunRow } from './retention.repository';
 import { AnonymizeClosedAccountsRule } from './rules/anonymize-closed-accounts.rule';
 import { BillingRecordsRule } from './rules/billing-records.rule';
+import { ComplianceRecordsRule } from './rules/compliance-records.rule';
+import { ErasureRequestsRule } from './rules/erasure-requests.rule';
+import { StaleUploadsRule } from './rules/stale-uploads.rule';
 import { DeadSessionsRule } from './rules/dead-sessions.rule';
 import { EmailTokensRule } from './rules/email-tokens.rule';
 import { IdempotencyRecordsRule } from './rules/idempotency-records.rule';
@@ -54,9 +57,24 @@ export class RetentionService {
     loginHistory: LoginHistoryRule,
     liveCdrs: LiveAccountCdrsRule,
     billing: BillingRecordsRule,
+    compliance: ComplianceRecordsRule,
+    erasureRequests: ErasureRequestsRule,
+    staleUploads: StaleUploadsRule,
     anonymize: AnonymizeClosedAccountsRule,
   ) {
-    this.rules = [idempotency, sessions, emailTokens, mfaChallenges, loginHistory, liveCdrs, billing, anonymize];
+    this.rules = [
+      idempotency,
+      sessions,
+      emailTokens,
+      mfaChallenges,
+      loginHistory,
+      liveCdrs,
+      billing,
+      compliance,
+      erasureRequests,
+      staleUploads,
+      anonymize,
+    ];
   }
 
   /** Runs to the end; null when another runner holds the lock ("already running"). */

@@ -173,3 +173,73 @@ export function textContains(text: string, needle: string): boolean {
   const lower = text.toLowerCase();
   return lower.includes(needle.toLowerCase()) || lower.includes(Buffer.from(needle, 'utf8').toString('hex'));
 }
+
+export interface SeededCompliance {
+  endUserId: string;
+  bundleId: string;
+  documentId: string;
+  numberId: string | null;
+  e164: string | null;
+}
+
+/**
+ * An end-user with a document in a bundle, optionally backing a number that is active
+ * (`releasedDaysAgo` undefined) or released that many days ago. `sharedDocumentId` also links
+ * an existing document into the new bundle.
+ */
+export async function seedCompliance(
+  t: TestApp,
+  accountId: string,
+  options: { endUserId?: string; number?: 'none' | 'active' | { releasedDaysAgo: number }; country?: string; names?: [string, string]; sharedDocumentId?: string } = {},
+): Promise<SeededCompliance> {
+  const endUserId = options.endUserId ?? newId('endUser');
+  if (!options.endUserId) {
+    await t.prisma.endUser.create({
+      data: {
+        id: endUserId,
+        accountId,
+        type: 'individual',
+        firstName: options.names?.[0] ?? 'Grace',
+        lastName: options.names?.[1] ?? 'Hopper',
+        documentType: 'passport',
+        documentNumberEnc: `v1:test1:${randomBytes(24).toString('base64url')}`,
+        documentNumberLast4: '4821',
+        addressStreet: '1 Example Street',
+        addressCity: 'Berlin',
+        addressPostalCode: '10115',
+        addressCountry: 'DE',
+      },
+    });
+  }
+  const documentId = newId('document');
+  await t.prisma.document.create({
+    data: { id: documentId, accountId, endUserId, type: 'passport', status: 'ready', contentType: 'application/pdf', sizeBytes: 16 },
+  });
+  await t.prisma.documentChunk.create({ data: { id: `${documentId}.0`, documentId, seq: 0, data: new Uint8Array(randomBytes(16)) } });
+  const bundleId = newId('bundle');
+  const country = options.country ?? 'DE';
+  await t.prisma.bundle.create({
+    data: { id: bundleId, accountId, endUserId, country, numberType: 'local', status: 'approved', requirementsVersion: '2026-11-01' },
+  });
+  await t.prisma.bundleDocument.create({ data: { bundleId, documentId } });
+  if (options.sharedDocumentId) await t.prisma.bundleDocument.create({ data: { bundleId, documentId: options.sharedDocumentId } });
+  const number = options.number ?? 'none';
+  if (number === 'none') return { endUserId, bundleId, documentId, numberId: null, e164: null };
+  const numberId = newId('number');
+  const e164 = uniqueNumber('+4989');
+  const active = number === 'active';
+  await t.prisma.phoneNumber.create({
+    data: {
+      id: numberId,
+      accountId,
+      e164,
+      activeE164: active ? e164 : null,
+      country,
+      numberType: 'local',
+      bundleId,
+      status: active ? 'active' : 'released',
+      releasedAt: active ? null : daysAgo(number.releasedDaysAgo),
+    },
+  });
+  return { endUserId, bundleId, documentId, numberId, e164 };
+}

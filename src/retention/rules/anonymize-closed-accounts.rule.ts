@@ -49,7 +49,7 @@ export class AnonymizeClosedAccountsRule implements RetentionRule {
       );
       if (started === 0) continue; // reopened meanwhile
       await this.maskCdrs(ctx, accountId);
-      const done = await this.sql.transaction((tx) => this.finish(tx, accountId));
+      const done = await this.sql.transaction((tx) => this.finish(tx, accountId, ctx));
       if (done) ctx.add('anonymized_accounts', 1);
       await ctx.batchDone();
       ctx.progress(this.name, `account anonymised`);
@@ -101,7 +101,7 @@ export class AnonymizeClosedAccountsRule implements RetentionRule {
     }
   }
 
-  private async finish(tx: Sql, accountId: string): Promise<boolean> {
+  private async finish(tx: Sql, accountId: string, ctx: RuleContext): Promise<boolean> {
     const [locked] = await tx.$queryRawUnsafe<{ status: string }[]>('SELECT status FROM accounts WHERE id = $1 FOR UPDATE', accountId);
     if (locked?.status !== 'anonymizing') return false;
     // CDRs that arrived between step 2 and now: masked here, inside the transaction.
@@ -111,7 +111,7 @@ export class AnonymizeClosedAccountsRule implements RetentionRule {
       CDR_NUMBER_MASK,
       CDR_EXTERNAL_ID_MASK_PREFIX,
     );
-    await this.erasure.erase(tx, accountId);
+    await this.erasure.erase(tx, accountId, ctx.policyOf(accountId), new Date());
     await tx.$executeRawUnsafe(
       `UPDATE accounts SET status = 'anonymized', anonymized_at = now(), name = $2, updated_at = now() WHERE id = $1`,
       accountId,
