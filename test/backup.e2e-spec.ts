@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createReadStream } from 'node:fs';
@@ -96,15 +96,12 @@ describe('encrypted backups: backup → restore into a fresh database', () => {
     }
   };
 
-  it('writes an owner-only archive that reveals nothing, and whose encrypted fields stay encrypted inside', async () => {
+  it('writes an owner-only archive that reveals nothing and that the key opens', async () => {
     const bytes = readFileSync(archive);
+    expect(statSync(archive).mode & 0o077).toBe(0);
     expect(bytes.subarray(0, 8).toString('ascii')).toBe('DIDHUBBK');
     expect(bytes.includes(Buffer.from(user.email))).toBe(false);
-    if (usingPostgres()) {
-      const plain = await decryptArchive(archive, BACKUP_KEY);
-      expect(plain.includes(Buffer.from(secretEnc))).toBe(true);
-      expect(plain.includes(Buffer.from(TOTP_SECRET))).toBe(false);
-    }
+    expect((await decryptArchive(archive, BACKUP_KEY)).length).toBeGreaterThan(bytes.length / 2);
   });
 
   it('refuses an archive with one flipped byte, before writing anything', async () => {
@@ -136,6 +133,8 @@ describe('encrypted backups: backup → restore into a fresh database', () => {
     try {
       expect(await counts((sql) => restored.prisma.$queryRawUnsafe(sql))).toEqual(before);
       const row = await restored.prisma.user.findUniqueOrThrow({ where: { id: user.userId }, select: { mfaSecretEnc: true } });
+      // The encrypted column came back as the same ciphertext: it was never decrypted for the archive.
+      expect(row.mfaSecretEnc).toBe(secretEnc);
       expect(restored.app.get(EncryptionService).decryptString(row.mfaSecretEnc!, encryptionContext(ENCRYPTED_FIELDS.userMfaSecret, user.userId))).toBe(TOTP_SECRET);
       await restored.http().post('/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
       // A restore never lands on a database that holds data.
