@@ -12,6 +12,8 @@ export const COMMANDS: Record<string, { module: string; summary: string }> = {
   'db:status': { module: './db-status.js', summary: 'applied / pending / failed migrations; exit 1 unless up to date' },
   'keys:rotate': { module: './rotate-keys.js', summary: 're-encrypt every encrypted field under the first ENCRYPTION_KEYS key' },
   'cdrs:import': { module: './import-cdrs.js', summary: 'import a CSV of CDRs: cdrs:import <file.csv> [--batch-size=N]' },
+  backup: { module: './backup.js', summary: 'write an encrypted, authenticated archive of the database: backup <file> (BACKUP_KEY)' },
+  restore: { module: './restore.js', summary: 'verify an archive, then restore it into an empty database: restore <file> (BACKUP_KEY)' },
   retention: { module: './retention.js', summary: 'run the retention job once: retention [--dry-run] [--batch-size=N]' },
 };
 

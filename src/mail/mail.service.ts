@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { createTransport, type Transporter } from 'nodemailer';
+import { Inject, Injectable } from '@nestjs/common';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Logger } from 'pino';
 import { APP_LOGGER } from '../common/logging/logger';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
+import { MailOutbox } from './mail-outbox';
 
 export interface MailMessage {
   to: string;
@@ -16,25 +16,24 @@ export interface MailMessage {
 }
 
 /**
- * Outgoing mail: SMTP when SMTP_URL is set, otherwise one `.eml` file per message in MAIL_DIR.
+ * Outgoing mail. With SMTP_URL: into the database outbox (mail-outbox.ts), delivered in the
+ * background with retries, so a request never waits for an SMTP server. Without: one `.eml`
+ * file per message in MAIL_DIR, written at once (development and tests read them back).
  * Only the subject is logged — bodies carry tokens and addresses are personal data.
  */
 @Injectable()
-export class MailService implements OnModuleDestroy {
-  private readonly transport: Transporter | null;
-
+export class MailService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
-  ) {
-    this.transport = config.smtpUrl ? createTransport(config.smtpUrl) : null;
-  }
+    private readonly outbox: MailOutbox,
+  ) {}
 
+  /** Resolves once the mail is stored for delivery (SMTP) or written (file); rejects if it could not be. */
   async send(message: MailMessage): Promise<void> {
     const mail = { from: this.config.mailFrom, to: message.to, subject: message.subject, text: message.text };
-    if (this.transport) {
-      await this.transport.sendMail(mail);
-      this.logger.info({ subject: message.subject, transport: 'smtp' }, 'mail sent');
+    if (this.config.smtpUrl) {
+      await this.outbox.enqueue(mail);
       return;
     }
     const raw = await new MailComposer(mail).compile().build();
@@ -46,18 +45,13 @@ export class MailService implements OnModuleDestroy {
 
   /**
    * For notices sent after a change was made: a mail outage must not turn a done change into
-   * an error (nor tell which branch ran). Only the subject and error code are logged — SMTP
-   * errors can quote the recipient.
+   * an error (nor tell which branch ran). Only the subject and error code are logged.
    */
   async sendBestEffort(message: MailMessage): Promise<void> {
     try {
       await this.send(message);
     } catch (error) {
-      this.logger.error({ subject: message.subject, code: (error as { code?: unknown })?.code ?? null }, 'mail delivery failed');
+      this.logger.error({ subject: message.subject, code: (error as { code?: unknown })?.code ?? null }, 'mail could not be queued');
     }
-  }
-
-  onModuleDestroy(): void {
-    this.transport?.close();
   }
 }

@@ -72,19 +72,28 @@ const privateRoots = new Set<string>();
 let chmodGuardInstalled = false;
 
 /**
- * PGlite (Emscripten's NODEFS) chmods every file it creates to 0666, whatever the umask. While
- * a data directory is open, chmod calls on paths inside it keep only the owner's bits.
+ * PGlite (Emscripten's NODEFS) chmods every file it creates to 0666, whatever the umask, and
+ * creates directories 0777 minus the umask. While a data directory is open, chmod calls on
+ * paths inside it keep only the owner's bits and directories made there are 0700.
  */
 function installChmodGuard(): void {
   if (chmodGuardInstalled) return;
   chmodGuardInstalled = true;
   const original = fs.chmodSync;
-  fs.chmodSync = function guardedChmod(path: fs.PathLike, mode: fs.Mode): void {
+  const originalMkdir = fs.mkdirSync;
+  const inside = (path: fs.PathLike): boolean => {
     const target = typeof path === 'string' ? resolve(path) : null;
-    const inside = target !== null && [...privateRoots].some((root) => target === root || target.startsWith(root + sep));
-    const masked = inside && typeof mode === 'number' ? mode & ~0o077 : mode;
-    original(path, masked);
+    return target !== null && [...privateRoots].some((root) => target === root || target.startsWith(root + sep));
   };
+  fs.chmodSync = function guardedChmod(path: fs.PathLike, mode: fs.Mode): void {
+    original(path, inside(path) && typeof mode === 'number' ? mode & ~0o077 : mode);
+  };
+  // Directories it creates get 0777 minus the umask; inside a private root they get 0700.
+  fs.mkdirSync = function guardedMkdir(path: fs.PathLike, options?: fs.Mode | fs.MakeDirectoryOptions | null) {
+    const created = originalMkdir(path, options as fs.MakeDirectoryOptions & { recursive: true });
+    if (inside(path)) original(path, 0o700);
+    return created;
+  } as typeof fs.mkdirSync;
   // PGlite reaches fs through `import('fs')`, whose named exports follow module.exports only after this.
   syncBuiltinESMExports();
 }

@@ -25,6 +25,7 @@ export const ENCRYPTED_FIELDS = {
   endUserDocumentNumber: { table: 'end_users', idColumn: 'id', column: 'document_number_enc', kind: 'text', field: 'document_number' },
   endUserRegistrationNumber: { table: 'end_users', idColumn: 'id', column: 'registration_number_enc', kind: 'text', field: 'registration_number' },
   documentChunk: { table: 'document_chunks', idColumn: 'id', column: 'data', kind: 'bytea', field: 'content' },
+  mailOutboxPayload: { table: 'mail_outbox', idColumn: 'id', column: 'payload_enc', kind: 'text', field: 'payload' },
 } as const satisfies Record<string, EncryptedField>;
 
 export const ALL_ENCRYPTED_FIELDS: readonly EncryptedField[] = Object.values(ENCRYPTED_FIELDS);
