@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** `npm run bench`: every benchmark in turn, each in its own process; fails if any missed its target. */
-const BENCHES = ['auth', 'cdrs'];
+const BENCHES = ['auth', 'cdrs', 'http'];
 
 let failed = false;
 for (const name of BENCHES) {

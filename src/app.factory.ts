@@ -3,19 +3,23 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import helmet from 'helmet';
-import pinoHttp from 'pino-http';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module';
 import { CDR_INGEST_PATH, cdrIngestBodyParser } from './cdr/cdr-ingest-body.middleware';
 import { expressErrorHandler } from './common/http/express-error.handler';
 import { httpsOnlyBehindProxy } from './common/http/https-only.middleware';
 import { noStore } from './common/http/no-store.middleware';
-import type { AppRequest } from './common/http/request-context';
+import { LimitedExpressAdapter } from './common/http/http-server.adapter';
 import { requestId } from './common/http/request-id.middleware';
+import { precomputedHeaders } from './common/http/security-headers';
+import { withBodyOnly } from './common/http/with-body-only';
+import { Lifecycle } from './common/lifecycle/lifecycle';
+import { refuseWhileDraining } from './common/lifecycle/refuse-while-draining.middleware';
 import { httpsOptions } from './common/http/tls';
 import { createValidationPipe } from './common/http/validation';
 import { createLogger } from './common/logging/logger';
 import { NestPinoLogger } from './common/logging/nest-pino-logger';
+import { requestLogger } from './common/logging/request-logger.middleware';
 import type { AppConfig } from './config/config.types';
 import { mountOpenApi } from './openapi/document';
 import type { DatabaseHandle } from './prisma/database';
@@ -34,7 +38,7 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, database?: DatabaseHandle, options: CreateAppOptions = {}): Promise<CreatedApp> {
   const logger = createLogger(config, options.logDestination);
   const tls = httpsOptions(config);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, database), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, database), new LimitedExpressAdapter(config.http), {
     // Nest's HttpsOptions type predates minVersion/ciphers; Node's https.createServer takes them.
     ...(tls ? { httpsOptions: tls as NestApplicationOptions['httpsOptions'] } : {}),
     bodyParser: false,
@@ -44,28 +48,22 @@ export async function createApp(config: AppConfig, database?: DatabaseHandle, op
 
   app.disable('x-powered-by');
   app.set('etag', false);
+  // The request id comes first so that every answer, refusals included, carries one.
+  app.use(requestId);
+  app.use(refuseWhileDraining(app.get(Lifecycle)));
   if (config.trustProxy) {
     app.set('trust proxy', config.trustProxy);
     app.use(httpsOnlyBehindProxy(config.trustProxy));
   }
-  app.use(requestId);
+  app.use(requestLogger(logger, '/v1/health'));
   app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req) => (req as AppRequest).didhub?.requestId ?? '',
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/v1/health' },
-    }),
-  );
-  app.use(
-    helmet({
-      strictTransportSecurity: { maxAge: 31536000, includeSubDomains: true },
-      contentSecurityPolicy: false,
-      crossOriginEmbedderPolicy: false,
-    }),
+    precomputedHeaders(
+      helmet({
+        strictTransportSecurity: { maxAge: 31536000, includeSubDomains: true },
+        contentSecurityPolicy: false,
+        crossOriginEmbedderPolicy: false,
+      }),
+    ),
   );
   app.use('/v1', noStore);
   app.enableCors({
@@ -76,12 +74,13 @@ export async function createApp(config: AppConfig, database?: DatabaseHandle, op
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
   });
   app.use(CDR_INGEST_PATH, cdrIngestBodyParser(config));
-  app.use(express.json({ limit: config.bodyLimitBytes, strict: true }));
+  app.use(withBodyOnly(express.json({ limit: config.bodyLimitBytes, strict: true })));
   app.use(expressErrorHandler(config.bodyLimitBytes, logger));
 
   app.setGlobalPrefix('v1', { exclude: [{ path: '.well-known/security.txt', method: RequestMethod.GET }] });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: Nest would close the database before the HTTP server. main.ts
+  // drains on SIGTERM/SIGINT (common/lifecycle/graceful-shutdown.ts), then closes the app.
   mountOpenApi(app, config);
   return { app, logger };
 }

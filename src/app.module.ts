@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
+import { AccountClosureModule } from './account-closure/account-closure.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AdminModule } from './admin/admin.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
@@ -9,6 +10,7 @@ import { AuthModule } from './auth/auth.module';
 import { CdrModule } from './cdr/cdr.module';
 import { AuthGuard } from './common/auth/auth.guard';
 import { CommonModule } from './common/common.module';
+import { ComplianceModule } from './compliance/compliance.module';
 import { EncryptionModule } from './common/crypto/encryption.module';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
 import { ConfigModule } from './config/config.module';
@@ -18,9 +20,12 @@ import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { LoginHistoryModule } from './login-history/login-history.module';
 import { MailModule } from './mail/mail.module';
 import { MfaModule } from './mfa/mfa.module';
+import { NumbersModule } from './numbers/numbers.module';
 import { OAuthModule } from './oauth/oauth.module';
 import type { DatabaseHandle } from './prisma/database';
+import { InvoicesModule } from './invoices/invoices.module';
 import { PrismaModule } from './prisma/prisma.module';
+import { RetentionModule } from './retention/retention.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { RateLimitGuard } from './throttling/rate-limit.guard';
 import { ThrottlingModule } from './throttling/throttling.module';
@@ -49,11 +54,16 @@ export class AppModule {
         LoginHistoryModule,
         SessionsModule,
         AccountsModule,
+        AccountClosureModule,
         ApiKeysModule,
         AdminModule,
         HealthModule,
         WellKnownModule,
         CdrModule,
+        ComplianceModule,
+        NumbersModule,
+        InvoicesModule,
+        RetentionModule,
         ThrottlingModule,
       ],
       providers: [

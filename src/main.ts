@@ -2,12 +2,20 @@ import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createApp } from './app.factory';
+import { exitOnSignals } from './common/lifecycle/graceful-shutdown';
 import { ConfigError } from './config/config-error';
 import { loadConfigFromProcess } from './config/config';
+import { secureDataDir } from './prisma/data-dir';
+import { DataDirLockedError } from './prisma/data-dir';
 
 async function main(): Promise<void> {
+  // Everything the server writes (dev secrets, certificate, mail, the embedded database) is private.
+  process.umask(0o077);
   const config = loadConfigFromProcess();
+  const { tightened } = secureDataDir(config.dataDir);
   const { app, logger } = await createApp(config);
+  if (tightened) logger.warn({ data_dir: config.dataDir, entries: tightened }, 'DATA_DIR had group/world-accessible entries; made owner-only');
+  exitOnSignals(app, config.shutdownGraceSeconds, logger);
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const scheme = config.trustProxy && !config.tlsCertFile ? 'http' : 'https';
@@ -28,8 +36,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // Start-up failures (bad configuration, failed migration) stop the process with a clear line.
-  const message = error instanceof ConfigError ? `configuration error: ${error.message}` : String((error as Error)?.stack ?? error);
+  // Start-up failures (bad configuration, failed migration, data directory in use) stop the process with a clear line.
+  const message =
+    error instanceof ConfigError
+      ? `configuration error: ${error.message}`
+      : error instanceof DataDirLockedError
+        ? error.message
+        : String((error as Error)?.stack ?? error);
   process.stderr.write(`didhub-api failed to start: ${message}\n`);
   process.exit(1);
 });

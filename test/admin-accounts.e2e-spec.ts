@@ -25,9 +25,11 @@ describe('operator API: accounts', () => {
       name: expect.any(String),
       status: 'active',
       closed_at: null,
+      anonymized_at: null,
       api_keys_enabled: false,
       rate_limit_read_per_minute: null,
       rate_limit_write_per_minute: null,
+      retention_overrides: null,
       created_at: expect.any(String),
       updated_at: expect.any(String),
     });

@@ -52,6 +52,25 @@ describe('transport security and wire format', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('sends the full set of security headers on every response, errors included', async () => {
+    for (const res of [await t.http().get('/v1/health').expect(200), await t.http().get('/v1/account').expect(401)]) {
+      expect(res.headers).toMatchObject({
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+        'origin-agent-cluster': '?1',
+        'x-dns-prefetch-control': 'off',
+        'x-download-options': 'noopen',
+        'x-permitted-cross-domain-policies': 'none',
+        'x-xss-protection': '0',
+      });
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
   it('allows CORS with credentials only for the dashboard origins', async () => {
     const allowed = await t.http().options('/v1/auth/me').set('Origin', TEST_ORIGIN).set('Access-Control-Request-Method', 'GET');
     expect(allowed.headers['access-control-allow-origin']).toBe(TEST_ORIGIN);
@@ -129,6 +148,9 @@ describe('behind a trusted TLS-terminating proxy', () => {
     await t.http().get('/v1/health').set('X-Forwarded-Proto', 'https').expect(200);
     const refused = await t.http().get('/v1/health').expect(403);
     expect(refused.body.error).toMatchObject({ type: 'permission_error', code: 'https_required' });
+    // Refusals carry a request id like every other answer, in the body and the header.
+    expect(refused.body.error.request_id).toMatch(/^req_/);
+    expect(refused.headers['x-request-id']).toBe(refused.body.error.request_id);
     await t.http().get('/v1/health').set('X-Forwarded-Proto', 'http').expect(403);
   });
 

@@ -56,4 +56,19 @@ describe('structured logs', () => {
       expect(log).not.toContain(secretValue);
     }
   });
+
+  it('log one line per request with its id, method, path without the query, status and time, but not liveness probes', async () => {
+    const listed = await t.http().get('/v1/cdrs?number=%2B15551234567').expect(401);
+    await t.http().get('/v1/health').expect(200);
+    const requestId = listed.headers['x-request-id'] as string;
+    // The line is written when the response closes, just after the client has it.
+    let line: Record<string, unknown> | undefined;
+    for (let i = 0; i < 50 && !line; i++) {
+      line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => (l.req as { id?: string } | undefined)?.id === requestId);
+      if (!line) await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(line).toMatchObject({ msg: 'request completed', req: { id: requestId, method: 'GET', path: '/v1/cdrs' }, res: { status: 401 } });
+    expect(typeof line!.responseTime).toBe('number');
+    expect(lines.some((l) => l.includes('"path":"/v1/health"'))).toBe(false);
+  });
 });

@@ -218,15 +218,15 @@ describe('MFA (TOTP)', () => {
     expect(row.mfaSecretEnc).toMatch(/^v1\./);
   });
 
-  it('disables MFA only with a current code or the password, and mails the user', async () => {
+  it('disables MFA only with a current code (the password alone is refused), and mails the user', async () => {
     const user = await seedUser(t);
     const { secret } = await enableMfa(user);
     const client = await sessionClient(t, user);
     const none = await client.post('/v1/auth/mfa/disable').send({});
     expect(none.status).toBe(400);
-    const wrongPassword = await client.post('/v1/auth/mfa/disable').send({ password: 'not the password' });
-    expect(wrongPassword.status).toBe(401);
-    expect(wrongPassword.body.error).toMatchObject({ code: 'invalid_password', param: 'password' });
+    const passwordOnly = await client.post('/v1/auth/mfa/disable').send({ password: user.password });
+    expect(passwordOnly.status).toBe(400);
+    expect(passwordOnly.body.error).toMatchObject({ code: 'parameter_missing', param: 'code' });
     const wrongCode = await client.post('/v1/auth/mfa/disable').send({ code: codeAt(secret, 10) });
     expect(wrongCode.status).toBe(401);
     const ok = await client.post('/v1/auth/mfa/disable').send({ code: codeAt(secret) });
@@ -242,11 +242,11 @@ describe('MFA (TOTP)', () => {
     expect(res.headers['set-cookie']).toBeDefined();
   });
 
-  it('regenerates recovery codes with the password; the old ones stop working', async () => {
+  it('regenerates recovery codes with a current code; the old ones stop working', async () => {
     const user = await seedUser(t);
-    const { recoveryCodes } = await enableMfa(user);
+    const { secret, recoveryCodes } = await enableMfa(user);
     const client = await sessionClient(t, user);
-    const res = await client.post('/v1/auth/mfa/recovery-codes').send({ password: user.password });
+    const res = await client.post('/v1/auth/mfa/recovery-codes').send({ code: codeAt(secret) });
     expect(res.status).toBe(200);
     expect(res.body.object).toBe('mfa_recovery_codes');
     expect(res.body.recovery_codes).toHaveLength(10);
@@ -270,8 +270,8 @@ describe('MFA (TOTP)', () => {
     const { secret } = await enableMfa(mfaUser);
     const mfaClient = await sessionClient(t, mfaUser);
     const passwordOnly = await mfaClient.post('/v1/auth/reauthenticate').send({ password: mfaUser.password });
-    expect(passwordOnly.status).toBe(401);
-    expect(passwordOnly.body.error.code).toBe('mfa_code_invalid');
+    expect(passwordOnly.status).toBe(400);
+    expect(passwordOnly.body.error).toMatchObject({ code: 'parameter_missing', param: 'code' });
     expect((await mfaClient.post('/v1/auth/reauthenticate').send({ code: codeAt(secret) })).status).toBe(200);
   });
 });

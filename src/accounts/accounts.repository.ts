@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PreparedStatement } from '../prisma/database';
 import { PrismaService } from '../prisma/prisma.service';
 
 const ACCOUNT_SELECT = {
@@ -9,6 +10,13 @@ const ACCOUNT_SELECT = {
   createdAt: true,
   updatedAt: true,
 } as const;
+
+/** ACCOUNT_SELECT's columns, by primary key. */
+const FIND_ACCOUNT: PreparedStatement = {
+  name: 'account_find',
+  text: `SELECT id, name, status, api_keys_enabled AS "apiKeysEnabled", created_at AS "createdAt", updated_at AS "updatedAt"
+         FROM accounts WHERE id = $1`,
+};
 
 export interface AccountRow {
   id: string;
@@ -28,8 +36,10 @@ export interface AccountMembershipRow {
 export class AccountsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  find(id: string): Promise<AccountRow | null> {
-    return this.prisma.account.findUnique({ where: { id }, select: ACCOUNT_SELECT });
+  /** GET /v1/account for every key and session: a prepared statement on the lean path. */
+  async find(id: string): Promise<AccountRow | null> {
+    const [row] = await this.prisma.database.prepared<AccountRow>(FIND_ACCOUNT, [id]);
+    return row ?? null;
   }
 
   rename(id: string, name: string): Promise<AccountRow> {

@@ -1,5 +1,12 @@
-import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { AdminOnly } from '../common/auth/route-auth';
 import { AdminAccountsService } from './admin-accounts.service';
 import { AdminAccountResponseDto } from './dto/admin-account-response.dto';
@@ -22,11 +29,27 @@ export class AdminAccountsController {
 
   @Patch(':id')
   @ApiOperation({
-    summary: 'Operator: change an account’s feature flags and rate-limit overrides',
-    description: 'Absent fields are left alone; `null` on a rate limit clears the override.',
+    summary: 'Operator: change an account’s feature flags, rate-limit and retention overrides',
+    description:
+      'Absent fields are left alone; `null` on a rate limit clears the override. `retention_overrides` replaces the ' +
+      'account’s retention overrides as a whole (`null` = default periods); see the README retention table.',
   })
   @ApiOkResponse({ type: AdminAccountResponseDto })
   update(@Param('id') id: string, @Body() body: UpdateAccountSettingsDto): Promise<AdminAccountResponseDto> {
     return this.accounts.update(id, body);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Operator: reopen a closed account before it is anonymised',
+    description:
+      'closed → active. Sessions and API keys revoked at closure stay revoked (members sign in again). ' +
+      'An account that is already active is returned unchanged; once anonymisation has started: 409.',
+  })
+  @ApiOkResponse({ type: AdminAccountResponseDto })
+  @ApiConflictResponse({ description: 'account_anonymized: too late, the personal data is gone.' })
+  reopen(@Param('id') id: string): Promise<AdminAccountResponseDto> {
+    return this.accounts.reopen(id);
   }
 }

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma/prisma.service';
+import type { RetentionOverrides } from '../retention/retention-overrides';
 
 const ADMIN_ACCOUNT_SELECT = {
   id: true,
   name: true,
   status: true,
   closedAt: true,
+  anonymizedAt: true,
+  retentionOverrides: true,
   apiKeysEnabled: true,
   rateLimitReadPerMinute: true,
   rateLimitWritePerMinute: true,
@@ -18,6 +22,8 @@ export interface AdminAccountRecord {
   name: string;
   status: string;
   closedAt: Date | null;
+  anonymizedAt: Date | null;
+  retentionOverrides: unknown;
   apiKeysEnabled: boolean;
   rateLimitReadPerMinute: number | null;
   rateLimitWritePerMinute: number | null;
@@ -29,7 +35,11 @@ export interface AccountSettingsChange {
   apiKeysEnabled?: boolean;
   rateLimitReadPerMinute?: number | null;
   rateLimitWritePerMinute?: number | null;
+  /** null clears every override. */
+  retentionOverrides?: RetentionOverrides | null;
 }
+
+export type ReopenResult = 'reopened' | 'not_closed' | 'anonymized' | 'missing';
 
 @Injectable()
 export class AdminAccountsRepository {
@@ -41,7 +51,27 @@ export class AdminAccountsRepository {
 
   /** One conditional write: returns null (and changes nothing) when the account does not exist. */
   async update(id: string, change: AccountSettingsChange): Promise<AdminAccountRecord | null> {
-    const { count } = await this.prisma.account.updateMany({ where: { id }, data: change });
+    const { retentionOverrides, ...rest } = change;
+    const data: Prisma.AccountUpdateManyMutationInput = { ...rest };
+    if (retentionOverrides !== undefined) {
+      data.retentionOverrides = retentionOverrides === null ? Prisma.DbNull : (retentionOverrides as Prisma.InputJsonObject);
+    }
+    const { count } = await this.prisma.account.updateMany({ where: { id }, data });
     return count ? this.find(id) : null;
+  }
+
+  /**
+   * closed → active, conditional so it cannot race the retention job: once the job has moved
+   * the account to `anonymizing` this changes nothing. Sessions and keys stay revoked.
+   */
+  async reopen(id: string): Promise<ReopenResult> {
+    const { count } = await this.prisma.account.updateMany({
+      where: { id, status: 'closed' },
+      data: { status: 'active', closedAt: null },
+    });
+    if (count) return 'reopened';
+    const row = await this.prisma.account.findUnique({ where: { id }, select: { status: true } });
+    if (!row) return 'missing';
+    return row.status === 'active' ? 'not_closed' : 'anonymized';
   }
 }

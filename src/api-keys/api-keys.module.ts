@@ -1,11 +1,18 @@
 import { Module } from '@nestjs/common';
+import { ApiKeyAuthRepository } from './api-key-auth.repository';
+import { ApiKeyVerifier } from './api-key-verifier';
+import { ApiKeyStrategy } from './api-key.strategy';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 
-/** Key management (session only). Verifying keys on requests lives in AuthCoreModule (ApiKeyVerifier, ApiKeyStrategy). */
+/**
+ * API keys: verifying a bearer key on a request (ApiKeyStrategy, used by the global
+ * Authenticator) and key management (session only).
+ */
 @Module({
   controllers: [ApiKeysController],
-  providers: [ApiKeysService, ApiKeysRepository],
+  providers: [ApiKeyAuthRepository, ApiKeyVerifier, ApiKeyStrategy, ApiKeysService, ApiKeysRepository],
+  exports: [ApiKeyStrategy],
 })
 export class ApiKeysModule {}

@@ -1,23 +1,18 @@
 import { Global, Module } from '@nestjs/common';
-import { ApiKeyAuthRepository } from '../api-keys/api-key-auth.repository';
-import { ApiKeyVerifier } from '../api-keys/api-key-verifier';
-import { ApiKeyStrategy } from '../api-keys/api-key.strategy';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { Authenticator } from '../common/auth/authenticator';
-import { SessionsRepository } from '../sessions/sessions.repository';
-import { SessionsService } from '../sessions/sessions.service';
+import { SessionsModule } from '../sessions/sessions.module';
+import { RecentSignIn } from './recent-sign-in';
 import { RequestAuthenticator } from './request-authenticator';
 
-/** The schemes behind the global guard: session cookie, bearer API key, operator token. */
+/**
+ * The global guard's Authenticator: picks the scheme (session cookie from SessionsModule, bearer
+ * key from ApiKeysModule, operator token) and applies the route's rules (origin, scope, step-up).
+ */
 @Global()
 @Module({
-  providers: [
-    SessionsRepository,
-    SessionsService,
-    ApiKeyAuthRepository,
-    ApiKeyVerifier,
-    ApiKeyStrategy,
-    { provide: Authenticator, useClass: RequestAuthenticator },
-  ],
-  exports: [SessionsService, Authenticator],
+  imports: [SessionsModule, ApiKeysModule],
+  providers: [RecentSignIn, { provide: Authenticator, useClass: RequestAuthenticator }],
+  exports: [Authenticator],
 })
 export class AuthCoreModule {}

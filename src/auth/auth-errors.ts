@@ -23,5 +23,19 @@ export const AuthErrors = {
     apiError(400, 'token_invalid', 'This link is invalid, already used or expired. Request a new one.', { param: 'token' }),
   currentPasswordIncorrect: () =>
     apiError(400, 'current_password_incorrect', 'current_password is not your current password.', { param: 'current_password' }),
+  reauthenticationRequired: () =>
+    apiError(
+      403,
+      'reauthentication_required',
+      'This action needs a recent sign-in: call POST /v1/auth/reauthenticate with your password or MFA code, then retry.',
+    ),
+  invalidCode: () => apiError(401, 'mfa_code_invalid', 'The code is wrong, expired or already used.', { param: 'code' }),
+  invalidPassword: (param = 'password') => apiError(401, 'invalid_password', `${param} is not your current password.`, { param }),
+  proofRequired: (param = 'password') =>
+    apiError(400, 'parameter_missing', `Send your password (${param}) to confirm it is you.`, { param }),
+  codeRequired: () =>
+    apiError(400, 'parameter_missing', 'Multi-factor authentication is on: send a current code (code); the password alone is not enough.', {
+      param: 'code',
+    }),
   weakPassword: (param: string, reason: string) => apiError(400, 'password_too_weak', `${param} ${reason}`, { param }),
 };

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LoginHistoryModule } from '../login-history/login-history.module';
-import { MfaChallengeRepository } from '../mfa/mfa-challenge.repository';
-import { MfaChallengeService } from '../mfa/mfa-challenge.service';
+import { SessionsModule } from '../sessions/sessions.module';
 import { AuthMailer } from './auth-mailer';
 import { AuthController } from './auth.controller';
 import { AuthRepository } from './auth.repository';
@@ -12,15 +11,17 @@ import { PasswordAttempts } from './password-attempts.service';
 import { PasswordService } from './password.service';
 import { SignInService } from './sign-in.service';
 import { SignupService } from './signup.service';
+import { StepUpController } from './step-up.controller';
+import { StepUpService } from './step-up.service';
 
 /**
- * Sign-up, verification, password sign-in and password recovery. The MFA challenge issuer is
- * provided here rather than imported from MfaModule, because MfaModule (and OAuthModule) in
- * turn import this module for SignInService and PasswordHasher.
+ * Sign-up, verification, password sign-in, password recovery and step-up. The second factor is
+ * reached through the SecondFactor port, which the global MfaModule provides; this module never
+ * imports MfaModule (MfaModule and OAuthModule import this one).
  */
 @Module({
-  imports: [LoginHistoryModule],
-  controllers: [AuthController, PasswordController],
+  imports: [LoginHistoryModule, SessionsModule],
+  controllers: [AuthController, PasswordController, StepUpController],
   providers: [
     AuthRepository,
     AuthMailer,
@@ -30,9 +31,8 @@ import { SignupService } from './signup.service';
     LoginService,
     PasswordService,
     PasswordAttempts,
-    MfaChallengeRepository,
-    MfaChallengeService,
+    StepUpService,
   ],
-  exports: [PasswordHasher, PasswordAttempts, SignInService, MfaChallengeService, LoginHistoryModule],
+  exports: [PasswordHasher, PasswordAttempts, SignInService, StepUpService, LoginHistoryModule],
 })
 export class AuthModule {}

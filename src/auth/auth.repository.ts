@@ -71,6 +71,13 @@ const LOGIN_USER_SELECT = {
   },
 } satisfies Prisma.UserSelect;
 
+/** Mailed links that sign the user in: a password change spends all of them. */
+const PASSWORD_BOUND_TOKENS: EmailTokenPurpose[] = ['verify_email', 'password_reset'];
+
+async function spendOutstandingTokens(tx: Prisma.TransactionClient, userId: string, purposes: EmailTokenPurpose[], now: Date) {
+  await tx.emailToken.updateMany({ where: { userId, purpose: { in: purposes }, usedAt: null }, data: { usedAt: now } });
+}
+
 const EMAIL_TOKEN_SELECT = { id: true, userId: true, accountId: true, expiresAt: true, usedAt: true } as const;
 
 /** Users, their accounts and single-use mail tokens, as the sign-in flows need them. */
@@ -138,13 +145,16 @@ export class AuthRepository {
         data: { usedAt: now },
       });
       if (spent.count !== 1) return false;
+      // Every other verification link of the user signs in too: one used, all spent.
+      await spendOutstandingTokens(tx, userId, ['verify_email'], now);
       await tx.user.updateMany({ where: { id: userId, emailVerifiedAt: null }, data: { emailVerifiedAt: now } });
       return true;
     });
   }
 
   /**
-   * Spends the reset token, sets the password, lifts any lock-out and revokes every session of
+   * Spends the reset token (and every other reset or verification link of the user: both sign
+   * in, and a new password must not leave an older way in), sets the password, lifts any lock-out and revokes every session of
    * the user, all or nothing. Null when the token was already spent or expired.
    */
   resetPassword(tokenId: string, userId: string, passwordHash: string, now: Date): Promise<number | null> {
@@ -154,6 +164,7 @@ export class AuthRepository {
         data: { usedAt: now },
       });
       if (spent.count !== 1) return null;
+      await spendOutstandingTokens(tx, userId, PASSWORD_BOUND_TOKENS, now);
       await tx.user.update({
         where: { id: userId },
         data: { passwordHash, passwordChangedAt: now, failedLoginCount: 0, lockedUntil: null },
@@ -165,10 +176,14 @@ export class AuthRepository {
     });
   }
 
-  /** New password and every other session of the user revoked, together. Returns how many were revoked. */
+  /**
+   * New password, every outstanding reset and verification link spent, and every other session of
+   * the user revoked, together. Returns how many sessions were revoked.
+   */
   changePassword(userId: string, passwordHash: string, keepSessionId: string, now: Date): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
       await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: now } });
+      await spendOutstandingTokens(tx, userId, PASSWORD_BOUND_TOKENS, now);
       const revoked = await tx.session.updateMany({
         where: { userId, revokedAt: null, id: { not: keepSessionId } },
         data: { revokedAt: now },

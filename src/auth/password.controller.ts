@@ -17,7 +17,6 @@ import { AcceptedResponse, MfaRequiredResponse, type SignInResult, SignedInRespo
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { ForgotPasswordDto } from './dto/forgot-password.dto';
 import { ResetPasswordDto } from './dto/reset-password.dto';
-import { RequireRecentAuth } from '../mfa/require-recent-auth.guard';
 import { PasswordService } from './password.service';
 import { AuthRateLimit } from '../throttling/rate-limit.decorators';
 
@@ -28,8 +27,7 @@ export class PasswordController {
   constructor(private readonly passwords: PasswordService) {}
 
   @Post('change')
-  @SessionOnly()
-  @RequireRecentAuth()
+  @SessionOnly({ recentAuth: true })
   @HttpCode(204)
   @ApiOperation({ summary: 'Change the password; every other session of the user is signed out' })
   @ApiNoContentResponse()

@@ -13,6 +13,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { SessionsService } from '../sessions/sessions.service';
 import { AuthErrors } from './auth-errors';
+import { RecentSignIn } from './recent-sign-in';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -36,7 +37,7 @@ function requestOrigin(req: Request): string | null {
 
 /**
  * The order of checks is the pipeline's: authenticate (admin token | bearer key | session
- * cookie) → origin check for cookie mutations → session-only → scope.
+ * cookie) → origin check for cookie mutations → session-only → scope → recent sign-in (step-up).
  *
  * A request that carries an Authorization header is a bearer request, whatever else it carries:
  * it is verified as an API key and never falls back to the cookie, so a broken key is a 401 and
@@ -52,6 +53,7 @@ export class RequestAuthenticator extends Authenticator {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: SessionsService,
+    private readonly recentSignIn: RecentSignIn,
     apiKeyStrategy: ApiKeyStrategy,
   ) {
     super();
@@ -66,7 +68,7 @@ export class RequestAuthenticator extends Authenticator {
       const principal = await this.authenticateApiKey(req);
       if (!principal) throw AuthErrors.invalidApiKey();
       if (route.sessionOnly) throw AuthErrors.sessionRequired();
-      this.authorise(principal, route);
+      await this.authorise(principal, route);
       return principal;
     }
 
@@ -79,12 +81,13 @@ export class RequestAuthenticator extends Authenticator {
         throw AuthErrors.csrfOriginMismatch();
       }
     }
-    this.authorise(principal, route);
+    await this.authorise(principal, route);
     return principal;
   }
 
-  private authorise(principal: CustomerPrincipal, route: CustomerRoute): void {
+  private async authorise(principal: CustomerPrincipal, route: CustomerRoute): Promise<void> {
     if (route.scope && !hasScope(principal, route.scope)) throw AuthErrors.missingScope(route.scope);
+    if (route.recentAuth) await this.recentSignIn.assert(principal);
   }
 
   /** passport-http-bearer through the 'api-key' strategy; stateless (no session), result via the callback. */

@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { attemptOrigin, LoginHistoryService, type SignInMethod } from '../login-history/login-history.service';
-import { MfaChallengeService, type MfaFirstFactor } from '../mfa/mfa-challenge.service';
 import { type AuthLevel, SessionsService } from '../sessions/sessions.service';
 import { AuthErrors } from './auth-errors';
 import { chooseAccount } from './account-choice';
 import { AuthRepository, type LoginUserRow } from './auth.repository';
 import { type SignInResult, type SignedInResponse, toSignedInResponse } from './auth.responses';
+import { type FirstFactor, SecondFactor } from './second-factor';
 
 export interface SignInCompletion {
   user: { id: string; mfaEnabled: boolean };
   accountId: string;
-  method: MfaFirstFactor;
+  method: FirstFactor;
 }
 
 export interface SessionGrant {
@@ -31,12 +31,12 @@ export class SignInService {
     private readonly users: AuthRepository,
     private readonly sessions: SessionsService,
     private readonly history: LoginHistoryService,
-    private readonly mfaChallenges: MfaChallengeService,
+    private readonly secondFactor: SecondFactor,
   ) {}
 
   async complete(input: SignInCompletion, req: Request, res: Response): Promise<SignInResult> {
     if (input.user.mfaEnabled) {
-      const mfaToken = await this.mfaChallenges.issue({ userId: input.user.id, accountId: input.accountId, method: input.method });
+      const mfaToken = await this.secondFactor.issueChallenge({ userId: input.user.id, accountId: input.accountId, method: input.method });
       // The first factor passed but nobody is signed in yet; MFA verification records the outcome.
       await this.recordFailure(input.user.id, input.method, 'mfa_required', req);
       return { mfa_required: true, mfa_token: mfaToken };
@@ -50,7 +50,7 @@ export class SignInService {
    */
   async signInUser(
     user: Pick<LoginUserRow, 'id' | 'mfaEnabled' | 'grants' | 'defaultAccountId'>,
-    method: MfaFirstFactor,
+    method: FirstFactor,
     req: Request,
     res: Response,
     preferredAccountId: string | null = null,

@@ -1,4 +1,4 @@
-import { ApiError, type ApiErrorBody } from '../common/errors/api-error';
+import { ApiError, type ApiErrorBody, apiError } from '../common/errors/api-error';
 import { CommonErrors } from '../common/errors/common-errors';
 import type { CdrFieldError } from './cdr-record';
 
@@ -16,6 +16,10 @@ export function cdrParam(error: Pick<CdrFieldError, 'index' | 'field'>): string 
 
 export const CdrErrors = {
   notFound: () => CommonErrors.notFound('CDR'),
+  tooManyExports: (limit: number) =>
+    apiError(429, 'too_many_exports', `At most ${limit} exports may run at once for an account; retry when one has finished.`, {
+      headers: { 'Retry-After': '10' },
+    }),
   /** The whole batch is refused; every problem (up to a limit) is named by record index and field. */
   batchInvalid: (problems: CdrFieldError[]): ApiError => {
     const sorted = [...problems].sort((a, b) => a.index - b.index);

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Response } from 'express';
 import { cdrCsvHeader } from './cdr-csv';
@@ -44,7 +44,9 @@ export async function streamCdrCsv(
   body: Readable,
   filename: string,
   onLateError: (error: unknown) => void,
+  idleTimeoutMs: number,
 ): Promise<void> {
+
   let first: Awaited<ReturnType<typeof firstChunk>>;
   try {
     first = await firstChunk(body, res);
@@ -61,11 +63,27 @@ export async function streamCdrCsv(
   res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
   res.write(cdrCsvHeader());
   if (first !== null) res.write(first);
+  // A client that stops reading stalls the pipeline (backpressure): after idleTimeoutMs with no
+  // chunk taken by the socket, the response is destroyed, which ends the body and frees its
+  // database connection. (A socket timeout does not fire reliably while TLS writes are pending.)
+  let lastProgress = Date.now();
+  const progress = new Transform({
+    transform(chunk, _encoding, callback) {
+      lastProgress = Date.now();
+      callback(null, chunk);
+    },
+  });
+  const watchdog = setInterval(() => {
+    if (Date.now() - lastProgress >= idleTimeoutMs) res.destroy();
+  }, Math.max(100, Math.floor(idleTimeoutMs / 4)));
+  watchdog.unref();
   try {
-    await pipeline(body, res);
+    await pipeline(body, progress, res);
   } catch (error) {
-    // A premature close is the client leaving, not a failure worth reporting.
+    // A premature close is the client leaving (or stalling past the idle timeout), not a failure worth reporting.
     if ((error as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') onLateError(error);
     res.destroy();
+  } finally {
+    clearInterval(watchdog);
   }
 }

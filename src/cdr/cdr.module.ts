@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExportSlots } from './export-slots';
 import { AdminCdrsController } from './admin-cdrs.controller';
 import { CdrIngestService } from './cdr-ingest.service';
 import { CdrsController } from './cdrs.controller';
@@ -7,7 +8,7 @@ import { CdrsService } from './cdrs.service';
 
 @Module({
   controllers: [CdrsController, AdminCdrsController],
-  providers: [CdrsRepository, CdrsService, CdrIngestService],
+  providers: [CdrsRepository, CdrsService, CdrIngestService, ExportSlots],
   exports: [CdrIngestService],
 })
 export class CdrModule {}

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiTooManyRequestsResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
@@ -11,6 +11,9 @@ import { CdrFilterQueryDto, ListCdrsQueryDto } from './cdr-query.dto';
 import { CdrListResponseDto, type CdrResponse, CdrResponseDto } from './cdr-response';
 import { streamCdrCsv } from './cdr-export.writer';
 import { CdrsService } from './cdrs.service';
+import { ExportSlots } from './export-slots';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/config.types';
 import { safeError } from '../common/logging/safe-error';
 
 @ApiTags('cdrs')
@@ -19,6 +22,8 @@ import { safeError } from '../common/logging/safe-error';
 export class CdrsController {
   constructor(
     private readonly cdrs: CdrsService,
+    private readonly slots: ExportSlots,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -45,6 +50,7 @@ export class CdrsController {
       'values and negative costs are left as they are).',
   })
   @ApiProduces('text/csv')
+  @ApiTooManyRequestsResponse({ description: 'More than EXPORTS_PER_ACCOUNT exports running for this account (code too_many_exports).' })
   @ApiOkResponse({ description: 'text/csv attachment' })
   async export(
     @CurrentPrincipal() principal: CustomerPrincipal,
@@ -53,9 +59,18 @@ export class CdrsController {
   ): Promise<void> {
     const filters = this.cdrs.filters(query);
     const filename = `cdrs-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '')}Z.csv`;
-    await streamCdrCsv(res, await this.cdrs.exportCsv(principal.accountId, filters), filename, (err) =>
-      this.logger.error({ err: safeError(err) }, 'CDR export failed after the response started'),
-    );
+    const release = this.slots.acquire(principal.accountId);
+    try {
+      await streamCdrCsv(
+        res,
+        await this.cdrs.exportCsv(principal.accountId, filters),
+        filename,
+        (err) => this.logger.error({ err: safeError(err) }, 'CDR export failed after the response started'),
+        this.config.pools.exportIdleTimeoutSeconds * 1000,
+      );
+    } finally {
+      release();
+    }
   }
 
   @Get(':id')

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { type Client, escapeLiteral, type Pool } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { Prisma } from '../generated/prisma/client';
-import type { PostgresHandle } from '../prisma/database';
+import type { PostgresHandle, PreparedStatement } from '../prisma/database';
 import { PrismaService } from '../prisma/prisma.service';
 import { newId } from '../common/ids/ids';
 import type { NewCdr } from './cdr-record';
@@ -136,23 +136,26 @@ export class CdrsRepository {
     return rows[0] ?? null;
   }
 
-  /** One keyset page, newest first, ties on started_at broken by id. */
+  /**
+   * One keyset page, newest first, ties on started_at broken by id. The partner hot path: a
+   * prepared statement on the lean path (one per combination of filters), not Prisma's engine.
+   */
   async findPage(accountId: string, filters: CdrFilters, after: CdrPosition | null, limit: number): Promise<CdrRow[]> {
-    return this.prisma.$queryRaw<CdrRow[]>(
-      Prisma.sql`SELECT ${COLUMNS} FROM (${matching(accountId, filters, after, limit)}) AS matched ${NEWEST_FIRST}`,
-    );
+    const query = Prisma.sql`SELECT ${COLUMNS} FROM (${matching(accountId, filters, after, limit)}) AS matched ${NEWEST_FIRST}`;
+    return this.prisma.database.prepared<CdrRow>(pageStatement(query.text), query.values);
   }
 
   /**
    * Every matching row as CSV lines (no header row), newest first. On PostgreSQL one
-   * `COPY ... TO STDOUT` on a dedicated pooled connection streams the bytes straight through, so
+   * `COPY ... TO STDOUT` on a connection of the export pool streams the bytes straight through, so
    * rows never become JS strings and the socket's pace holds the server back; destroying the
    * returned stream (client gone) drops that connection. PGlite has no COPY streaming: there
    * the rows come in keyset batches of `batchSize`, one string each.
    */
   async exportCsv(accountId: string, filters: CdrFilters, batchSize: number): Promise<Readable> {
     const database = this.prisma.database;
-    if (database.kind === 'postgres') return copyCsv((database as PostgresHandle).pool, exportQuery(accountId, filters));
+    // Exports have a pool of their own: a slow reader holds a connection for as long as it likes.
+    if (database.kind === 'postgres') return copyCsv((database as PostgresHandle).exportPool, exportQuery(accountId, filters));
     // One batch buffered ahead, one being fetched: the old at-most-two-batches bound.
     return Readable.from(this.csvBatches(accountId, filters, batchSize), { objectMode: true, highWaterMark: 1 });
   }
@@ -186,6 +189,19 @@ export class CdrsRepository {
       last: row.lastStartedAt && row.lastId ? { startedAt: row.lastStartedAt, id: row.lastId } : null,
     };
   }
+}
+
+// The page query's text depends only on which filters are present, never on their values:
+// a handful of statements, each named once for the life of the process.
+const pageStatements = new Map<string, PreparedStatement>();
+
+function pageStatement(text: string): PreparedStatement {
+  let statement = pageStatements.get(text);
+  if (!statement) {
+    statement = { name: `cdrs_page_${pageStatements.size}`, text };
+    pageStatements.set(text, statement);
+  }
+  return statement;
 }
 
 /**

@@ -12,6 +12,7 @@ export const COMMANDS: Record<string, { module: string; summary: string }> = {
   'db:status': { module: './db-status.js', summary: 'applied / pending / failed migrations; exit 1 unless up to date' },
   'keys:rotate': { module: './rotate-keys.js', summary: 're-encrypt every encrypted field under the first ENCRYPTION_KEYS key' },
   'cdrs:import': { module: './import-cdrs.js', summary: 'import a CSV of CDRs: cdrs:import <file.csv> [--batch-size=N]' },
+  retention: { module: './retention.js', summary: 'run the retention job once: retention [--dry-run] [--batch-size=N]' },
 };
 
 function usage(): string {

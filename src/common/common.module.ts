@@ -3,6 +3,8 @@ import { DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { createHmac } from 'node:crypto';
+import { KeyedHash } from './crypto/keyed-hash';
+import { Lifecycle } from './lifecycle/lifecycle';
 import { CursorCodec } from './pagination/cursor';
 
 /** Cross-cutting providers every feature module may inject. */
@@ -10,6 +12,7 @@ import { CursorCodec } from './pagination/cursor';
 @Module({
   imports: [DiscoveryModule],
   providers: [
+    Lifecycle,
     {
       provide: CursorCodec,
       inject: [APP_CONFIG],
@@ -17,7 +20,8 @@ import { CursorCodec } from './pagination/cursor';
       useFactory: (config: AppConfig) =>
         new CursorCodec(createHmac('sha256', config.sessionSecrets[0]).update('didhub:cursor-key').digest('base64')),
     },
+    { provide: KeyedHash, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new KeyedHash(config.apiKeyPepper) },
   ],
-  exports: [CursorCodec],
+  exports: [CursorCodec, KeyedHash, Lifecycle],
 })
 export class CommonModule {}

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { validateCronExpression } from 'cron';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error';
@@ -161,6 +162,20 @@ function redisKeyPrefix(raw: string | null): string {
   return raw;
 }
 
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name);
+  if (raw === null) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function cronExpression(env: Env, name: string, fallback: string): string {
+  const raw = str(env, name) ?? fallback;
+  if (!validateCronExpression(raw).valid) throw new ConfigError(`${name} is not a valid cron expression: "${raw}"`);
+  return raw;
+}
+
 function parseLogFormat(raw: string | null, nodeEnv: NodeEnv): 'json' | 'pretty' {
   if (raw === null) return nodeEnv === 'development' ? 'pretty' : 'json';
   if (raw !== 'json' && raw !== 'pretty') throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${raw}"`);
@@ -254,13 +269,49 @@ export function loadConfig(env: Env): AppConfig {
     mailFrom: str(env, 'MAIL_FROM') ?? 'DIDHub <no-reply@didhub.io>',
     dashboardOrigins: parseOrigins(str(env, 'DASHBOARD_ORIGINS')),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
+    documentMaxBytes: int(env, 'DOCUMENT_MAX_BYTES', 10485760, 1024, 104857600),
     bcryptCost,
     logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     logFormat: parseLogFormat(str(env, 'LOG_FORMAT'), nodeEnv),
     envFile: null,
     oauthProviders,
     publicApiUrl,
+    shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 25, 0, 3600),
+    http: {
+      headersTimeoutMs: int(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      requestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      keepAliveTimeoutMs: int(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+      maxConnections: int(env, 'HTTP_MAX_CONNECTIONS', 512, 1, 1_000_000),
+    },
+    pools: {
+      size: int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+      acquireTimeoutMs: int(env, 'DATABASE_ACQUIRE_TIMEOUT_MS', 3_000, 50, 600_000),
+      exportPoolSize: int(env, 'EXPORT_POOL_SIZE', 3, 1, 1000),
+      exportsPerAccount: int(env, 'EXPORTS_PER_ACCOUNT', 2, 1, 1000),
+      exportIdleTimeoutSeconds: int(env, 'EXPORT_IDLE_TIMEOUT_SECONDS', 30, 1, 3600),
+    },
+    mailOutbox: {
+      smtpTimeoutMs: int(env, 'SMTP_TIMEOUT_MS', 10_000, 100, 600_000),
+      pollMs: int(env, 'MAIL_OUTBOX_POLL_MS', 5_000, 10, 3_600_000),
+      retryBaseSeconds: int(env, 'MAIL_RETRY_BASE_SECONDS', 30, 1, 86_400),
+      maxAttempts: int(env, 'MAIL_MAX_ATTEMPTS', 12, 1, 100),
+    },
+    backupKey: parseBackupKey(str(env, 'BACKUP_KEY')),
+    retention: {
+      enabled: bool(env, 'RETENTION_ENABLED', true),
+      cron: cronExpression(env, 'RETENTION_CRON', '0 3 * * *'),
+      batchSize: int(env, 'RETENTION_BATCH_SIZE', 5000, 1, 100000),
+      batchPauseMs: int(env, 'RETENTION_BATCH_PAUSE_MS', 0, 0, 60000),
+    },
   };
+}
+
+/** BACKUP_KEY: base64 of 32 random bytes, and never one of the ENCRYPTION_KEYS (checked by the backup command). */
+function parseBackupKey(raw: string | null): Buffer | null {
+  if (raw === null) return null;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/=_-]+$/.test(raw)) throw new ConfigError('BACKUP_KEY must be base64 of 32 bytes');
+  return key;
 }
 
 /**

@@ -14,6 +14,18 @@ export interface RateLimitConfig {
   redisKeyPrefix: string;
 }
 
+/** The retention job (src/retention/). */
+export interface RetentionConfig {
+  /** RETENTION_ENABLED=false: no schedule in this process (the CLI and the operator API still run it). */
+  enabled: boolean;
+  /** RETENTION_CRON, evaluated in UTC. */
+  cron: string;
+  /** Rows per batch; each batch is its own short transaction (RETENTION_BATCH_SIZE). */
+  batchSize: number;
+  /** Pause between batches, leaving the database to other work (RETENTION_BATCH_PAUSE_MS). */
+  batchPauseMs: number;
+}
+
 /** One OpenID Connect provider (OAUTH_PROVIDERS entry); `name` is the {provider} path segment. */
 export interface OAuthProviderConfig {
   name: string;
@@ -21,6 +33,44 @@ export interface OAuthProviderConfig {
   clientId: string;
   clientSecret: string;
   scopes: string[];
+}
+
+/** HTTP server limits (slow or idle clients must not hold sockets or descriptors). */
+export interface HttpServerConfig {
+  /** Complete request headers must arrive within this (HTTP_HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this (HTTP_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this (HTTP_KEEP_ALIVE_TIMEOUT_MS). */
+  keepAliveTimeoutMs: number;
+  /** Open connections above this are refused (HTTP_MAX_CONNECTIONS). */
+  maxConnections: number;
+}
+
+/** Database connection pools (PostgreSQL) and the export limits. */
+export interface DatabasePoolConfig {
+  /** Connections of the main pool (DATABASE_POOL_SIZE). */
+  size: number;
+  /** Wait for a pool connection at most this long, then 503 (DATABASE_ACQUIRE_TIMEOUT_MS). */
+  acquireTimeoutMs: number;
+  /** Connections reserved for CSV exports, apart from the main pool (EXPORT_POOL_SIZE). */
+  exportPoolSize: number;
+  /** Concurrent exports per account on one instance; more answer 429 (EXPORTS_PER_ACCOUNT). */
+  exportsPerAccount: number;
+  /** An export whose client reads nothing for this long is ended (EXPORT_IDLE_TIMEOUT_SECONDS). */
+  exportIdleTimeoutSeconds: number;
+}
+
+/** The mail outbox (SMTP only): retries with exponential backoff. */
+export interface MailOutboxConfig {
+  /** Connect, greeting and socket timeout of one SMTP delivery (SMTP_TIMEOUT_MS). */
+  smtpTimeoutMs: number;
+  /** How often the worker looks for due mail (MAIL_OUTBOX_POLL_MS). */
+  pollMs: number;
+  /** First retry delay; doubles per attempt up to one hour (MAIL_RETRY_BASE_SECONDS). */
+  retryBaseSeconds: number;
+  /** Attempts before a mail is given up and logged (MAIL_MAX_ATTEMPTS). */
+  maxAttempts: number;
 }
 
 /** The one validated configuration object. Nothing outside src/config/ reads process.env. */
@@ -49,6 +99,8 @@ export interface AppConfig {
   mailFrom: string;
   dashboardOrigins: string[];
   bodyLimitBytes: number;
+  /** Largest compliance document upload, in bytes of the file itself (DOCUMENT_MAX_BYTES). */
+  documentMaxBytes: number;
   /** bcrypt work factor for passwords (12 by default; tests lower it to stay fast). */
   bcryptCost: number;
   logLevel: string;
@@ -59,4 +111,12 @@ export interface AppConfig {
   oauthProviders: OAuthProviderConfig[];
   /** Public origin of this API for OAuth redirect URIs; null derives it from the request. */
   publicApiUrl: string | null;
+  /** Seconds in-flight requests get after SIGTERM/SIGINT (SHUTDOWN_GRACE_SECONDS). */
+  shutdownGraceSeconds: number;
+  http: HttpServerConfig;
+  pools: DatabasePoolConfig;
+  mailOutbox: MailOutboxConfig;
+  /** Key of `npm run backup`/`restore` archives (BACKUP_KEY, base64 of 32 bytes); only those commands need it. */
+  backupKey: Buffer | null;
+  retention: RetentionConfig;
 }

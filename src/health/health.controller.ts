@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/route-auth';
 import { CommonErrors } from '../common/errors/common-errors';
+import { Lifecycle } from '../common/lifecycle/lifecycle';
 import { NoRateLimit } from '../throttling/rate-limit.decorators';
 import { HealthRepository } from './health.repository';
 
@@ -10,7 +11,10 @@ import { HealthRepository } from './health.repository';
 @Public()
 @NoRateLimit()
 export class HealthController {
-  constructor(private readonly health: HealthRepository) {}
+  constructor(
+    private readonly health: HealthRepository,
+    private readonly lifecycle: Lifecycle,
+  ) {}
 
   @Get()
   @HttpCode(200)
@@ -23,8 +27,9 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ operationId: 'getReadiness', summary: 'Readiness: the database answers. No authentication, not rate limited.' })
   @ApiOkResponse({ schema: { example: { status: 'ready', database: 'ok' } } })
-  @ApiServiceUnavailableResponse({ description: 'The database is unreachable.' })
+  @ApiServiceUnavailableResponse({ description: 'The database is unreachable, or the process is shutting down (load balancers stop sending).' })
   async ready(): Promise<{ status: 'ready'; database: 'ok' }> {
+    if (this.lifecycle.draining) throw CommonErrors.draining();
     if (!(await this.health.ping())) throw CommonErrors.serviceUnavailable();
     return { status: 'ready', database: 'ok' };
   }

@@ -1,5 +1,6 @@
 import type { AppRequest } from '../common/http/request-context';
 import { IdempotencyErrors } from './idempotency-errors';
+import { isStreamedBody } from './idempotency-gate';
 import type { IdempotencyScope, ReplayedResponse } from './idempotency.service';
 import { IDEMPOTENT_METHODS, isValidIdempotencyKey, requestFingerprint } from './request-fingerprint';
 
@@ -31,6 +32,9 @@ function computeScope(req: AppRequest): IdempotencyScope | null {
   const key = Array.isArray(header) ? null : header;
   if (key === null || !isValidIdempotencyKey(key)) throw IdempotencyErrors.invalidKey();
   const path = req.originalUrl;
+  // A streamed body (multipart upload) is fingerprinted by its route through the idempotency
+  // gate; the empty fingerprint here matches no stored record, so no early replay is found.
+  if (isStreamedBody(req)) return { accountId: principal.accountId, key, method, path, fingerprint: '' };
   // A multipart body is hashed as the raw bytes when a parser kept them (`rawBody`).
   const raw = (req as AppRequest & { rawBody?: unknown }).rawBody;
   const body = Buffer.isBuffer(raw) ? raw : req.body;

@@ -8,8 +8,9 @@ import { type AppRequest, requestIdOf } from '../common/http/request-context';
 import { APP_LOGGER } from '../common/logging/logger';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
+import { IdempotentReplay, isStreamedBody, setIdempotencyGate, streamedFingerprint } from './idempotency-gate';
 import { idempotencyScopeOf, stashedReplay } from './idempotency-scope';
-import { IdempotencyService, type ReplayedResponse } from './idempotency.service';
+import { type IdempotencyScope, IdempotencyService, type ReplayedResponse } from './idempotency.service';
 import { safeError } from '../common/logging/safe-error';
 import { errorBody } from '../common/errors/error-response';
 
@@ -41,22 +42,41 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const scope = idempotencyScopeOf(req);
     if (!scope) return next.handle();
 
+    if (isStreamedBody(req)) return this.streamed(scope, req, res, next);
+
     const early = stashedReplay(req);
     if (early) return replay(res, early);
 
     return from(this.idempotency.begin(scope)).pipe(
       mergeMap((decision) => {
         if (decision.kind === 'replay') return replay(res, decision.response);
-        return this.execute(decision.recordId, req, res, next);
+        return this.execute(() => decision.recordId, req, res, next);
       }),
     );
   }
 
-  private execute(recordId: string, req: AppRequest, res: Response, next: CallHandler): Observable<unknown> {
+  /** A streamed body (multipart upload): the handler claims the key once it has hashed the raw bytes. */
+  private streamed(scope: IdempotencyScope, req: AppRequest, res: Response, next: CallHandler): Observable<unknown> {
+    let recordId: string | null = null;
+    setIdempotencyGate(req, {
+      claim: async (rawBodySha256) => {
+        const decision = await this.idempotency.begin({ ...scope, fingerprint: streamedFingerprint(scope, rawBodySha256) });
+        if (decision.kind === 'replay') return decision.response;
+        recordId = decision.recordId;
+        return null;
+      },
+    });
+    return this.execute(() => recordId, req, res, next);
+  }
+
+  /** `recordIdOf` is null until the key is claimed (streamed bodies); unclaimed requests store nothing. */
+  private execute(recordIdOf: () => string | null, req: AppRequest, res: Response, next: CallHandler): Observable<unknown> {
     let emitted = false;
     return next.handle().pipe(
       mergeMap(async (value) => {
         emitted = true;
+        const recordId = recordIdOf();
+        if (recordId === null || value instanceof IdempotentReplay) return value;
         if (value instanceof StreamableFile || Buffer.isBuffer(value) || typeof value === 'string') {
           // Not JSON: cannot be stored faithfully, so the key is released rather than replayed wrong.
           await this.idempotency.release(recordId);
@@ -67,10 +87,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }),
       tap({
         complete: () => {
-          if (!emitted) this.release(recordId, req);
+          const recordId = recordIdOf();
+          if (!emitted && recordId !== null) this.release(recordId, req);
         },
       }),
-      catchError((err: unknown) => from(this.finishWithError(recordId, req, err)).pipe(mergeMap(() => throwError(() => err)))),
+      catchError((err: unknown) => {
+        const recordId = recordIdOf();
+        if (recordId === null) return throwError(() => err);
+        return from(this.finishWithError(recordId, req, err)).pipe(mergeMap(() => throwError(() => err)));
+      }),
     );
   }
 

@@ -13,13 +13,28 @@ export const SECRET_RESPONSE_FIELDS: ReadonlySet<string> = new Set([
   'mfa_token',
 ]);
 
-/** A copy of a JSON value without secret fields at any depth. */
+/**
+ * Personal data of compliance end-users. Idempotency records are kept outside the encrypted
+ * columns, so these are removed too: a replayed end-user create or update answers the
+ * original status and id without them (GET the end-user to read it).
+ */
+export const PERSONAL_RESPONSE_FIELDS: ReadonlySet<string> = new Set([
+  'first_name',
+  'last_name',
+  'date_of_birth',
+  'document_number_last4',
+  'business_name',
+  'registration_number',
+  'address',
+]);
+
+/** A copy of a JSON value without secret or personal fields at any depth. */
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (value !== null && typeof value === 'object') {
     const copy: Record<string, unknown> = {};
     for (const [name, inner] of Object.entries(value)) {
-      if (!SECRET_RESPONSE_FIELDS.has(name)) copy[name] = redactSecrets(inner);
+      if (!SECRET_RESPONSE_FIELDS.has(name) && !PERSONAL_RESPONSE_FIELDS.has(name)) copy[name] = redactSecrets(inner);
     }
     return copy;
   }

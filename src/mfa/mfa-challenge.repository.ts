@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { randomBase62 } from '../common/ids/ids';
 import { PrismaService } from '../prisma/prisma.service';
+
+const NEVER = new Date('9999-12-31T00:00:00Z');
 
 export interface NewMfaChallenge {
   id: string;
@@ -73,6 +76,30 @@ export class MfaChallengeRepository {
 
   async lock(id: string, until: Date): Promise<void> {
     await this.prisma.mfaChallenge.updateMany({ where: { id, lockedUntil: null }, data: { lockedUntil: until } });
+  }
+
+  /**
+   * The user's one step-up challenge (created on first use, never handed out): its row carries
+   * the wrong-code count of step-up and sensitive actions, so they lock like a sign-in does. An
+   * expired lock is lifted here with a fresh budget.
+   */
+  async stepUpChallengeId(userId: string, tokenHash: string, now: Date): Promise<string> {
+    const row = await this.prisma.mfaChallenge.upsert({
+      where: { tokenHash },
+      create: { id: `mfac_${randomBase62(22)}`, userId, accountId: null, tokenHash, method: 'step_up', expiresAt: NEVER },
+      update: {},
+      select: { id: true },
+    });
+    await this.prisma.mfaChallenge.updateMany({
+      where: { id: row.id, lockedUntil: { lte: now } },
+      data: { lockedUntil: null, failedCount: 0 },
+    });
+    return row.id;
+  }
+
+  /** A right code starts the count again (the step-up challenge is reused, not spent). */
+  async clearFailures(id: string): Promise<void> {
+    await this.prisma.mfaChallenge.updateMany({ where: { id, lockedUntil: null }, data: { failedCount: 0 } });
   }
 
   /** Single use: only the first caller to flip used_at wins. */

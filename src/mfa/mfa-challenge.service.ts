@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { randomBase62 } from '../common/ids/ids';
+import type { FirstFactor } from '../auth/second-factor';
 import { MfaChallengeRepository } from './mfa-challenge.repository';
 
 /** How long a signed-in-with-the-first-factor user has to enter the second one. */
@@ -10,12 +11,10 @@ export const MFA_MAX_ATTEMPTS = 5;
 /** How long a lock holds, for that challenge and any new one of the same user. */
 export const MFA_LOCK_MS = 15 * 60 * 1000;
 
-export type MfaFirstFactor = 'password' | 'oauth' | 'verify_email' | 'password_reset';
-
 export interface IssueMfaChallengeInput {
   userId: string;
   accountId: string | null;
-  method: MfaFirstFactor;
+  method: FirstFactor;
 }
 
 export function hashMfaToken(token: string): string {
@@ -24,8 +23,8 @@ export function hashMfaToken(token: string): string {
 
 /**
  * The bridge between a passed first factor and `POST /v1/auth/mfa/verify`: a short-lived,
- * single-use `mfa_token` of which only a sha256 is stored. Depends on nothing but its
- * repository so sign-in flows can issue challenges without pulling in the MFA module.
+ * single-use `mfa_token` of which only a sha256 is stored. Sign-in reaches it through the
+ * SecondFactor port.
  */
 @Injectable()
 export class MfaChallengeService {

@@ -1,24 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import { PasswordAttempts } from '../auth/password-attempts.service';
 import { EncryptionService } from '../common/crypto/encryption.service';
+import { KeyedHash } from '../common/crypto/keyed-hash';
 import { ENCRYPTED_FIELDS, encryptionContext } from '../common/crypto/encrypted-fields';
-import { hashRecoveryCode } from './recovery-codes';
+import { randomBase62 } from '../common/ids/ids';
+import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes';
 import { looksLikeTotp, matchingTotpStep } from './totp';
 import { type MfaUserRow, MfaRepository } from './mfa.repository';
 
 export type AcceptedFactor = 'totp' | 'recovery_code';
 
 /**
- * Checks what a user presents as proof: a TOTP code (each time step accepted once), a
- * recovery code (burnt on use) or the password. Every "yes" here has already been recorded,
- * so the same proof never works twice.
+ * Checks a second factor: a TOTP code (each time step accepted once) or a recovery code (burnt
+ * on use). Every "yes" here has already been recorded, so the same code never works twice.
+ * Guesses are counted by the callers (the sign-in challenge, or MfaCodeAttempts).
  */
 @Injectable()
 export class MfaFactorService {
   constructor(
     private readonly repo: MfaRepository,
     private readonly encryption: EncryptionService,
-    private readonly passwords: PasswordAttempts,
+    private readonly keyedHash: KeyedHash,
   ) {}
 
   findUser(userId: string): Promise<MfaUserRow | null> {
@@ -41,11 +42,12 @@ export class MfaFactorService {
   async acceptCode(user: MfaUserRow, code: string): Promise<AcceptedFactor | null> {
     if (!user.mfaEnabled) return null;
     if (looksLikeTotp(code)) return (await this.acceptTotp(user, code)) ? 'totp' : null;
-    const burnt = await this.repo.burnRecoveryCode(user.id, hashRecoveryCode(code), new Date());
+    const burnt = await this.repo.burnRecoveryCode(user.id, hashRecoveryCode(code, this.keyedHash), new Date());
     return burnt ? 'recovery_code' : null;
   }
 
-  acceptPassword(user: MfaUserRow, password: string): Promise<boolean> {
-    return this.passwords.verify(user.id, password, user.passwordHash);
+  newRecoveryCodes(): { codes: string[]; rows: { id: string; codeHmac: string }[] } {
+    const codes = newRecoveryCodes();
+    return { codes, rows: codes.map((c) => ({ id: `mfarc_${randomBase62(22)}`, codeHmac: hashRecoveryCode(c, this.keyedHash) })) };
   }
 }

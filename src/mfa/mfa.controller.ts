@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
   ApiConflictResponse,
-  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -14,22 +13,20 @@ import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { SessionPrincipal } from '../common/auth/principal';
 import { Public, SessionOnly } from '../common/auth/route-auth';
 import { AuthRateLimit } from '../throttling/rate-limit.decorators';
-import { MfaCodeDto, MfaProofDto, MfaVerifyDto } from './dto/mfa.dto';
+import { StepUpProofDto } from '../auth/dto/step-up-proof.dto';
+import { MfaCodeDto, MfaVerifyDto } from './dto/mfa.dto';
 import {
   MfaEnabledResponse,
   MfaRecoveryCodesResponse,
   MfaSetupResponse,
   MfaStatusResponse,
-  ReauthenticatedResponse,
   toMfaEnabledResponse,
   toMfaSetupResponse,
   toMfaStatusResponse,
-  toReauthenticatedResponse,
   toRecoveryCodesResponse,
 } from './mfa.responses';
 import { MfaService } from './mfa.service';
 import { MfaVerificationService } from './mfa-verification.service';
-import { ReauthenticationService } from './reauthentication.service';
 
 @ApiTags('mfa')
 @Controller('auth')
@@ -37,14 +34,12 @@ export class MfaController {
   constructor(
     private readonly mfa: MfaService,
     private readonly verification: MfaVerificationService,
-    private readonly reauth: ReauthenticationService,
   ) {}
 
   @Post('mfa/setup-start')
-  @SessionOnly()
+  @SessionOnly({ recentAuth: true })
   @HttpCode(200)
   @ApiOperation({
-    operationId: 'startMfaSetup',
     summary: 'Start TOTP setup: a new secret, its otpauth URL and a QR code',
     description: 'Nothing changes for sign-in until setup-confirm. Calling it again replaces the unconfirmed secret.',
   })
@@ -56,25 +51,29 @@ export class MfaController {
 
   @Post('mfa/setup-confirm')
   @AuthRateLimit()
-  @SessionOnly()
+  @SessionOnly({ recentAuth: true })
   @HttpCode(200)
-  @ApiOperation({ operationId: 'confirmMfaSetup', summary: 'Confirm TOTP setup with a current code; returns the recovery codes once' })
+  @ApiOperation({ summary: 'Confirm TOTP setup with a current code; returns the recovery codes once' })
   @ApiOkResponse({ type: MfaEnabledResponse })
   @ApiUnauthorizedResponse({ description: 'mfa_code_invalid' })
   @ApiConflictResponse({ description: 'mfa_already_enabled, mfa_setup_not_started' })
   async setupConfirm(@CurrentPrincipal() principal: SessionPrincipal, @Body() body: MfaCodeDto): Promise<MfaEnabledResponse> {
-    return toMfaEnabledResponse(principal.userId, await this.mfa.setupConfirm(principal.userId, body.code));
+    return toMfaEnabledResponse(principal.userId, await this.mfa.setupConfirm(principal, body.code));
   }
 
   @Post('mfa/disable')
   @AuthRateLimit()
   @SessionOnly()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Turn MFA off; needs a current code (TOTP or recovery) or the password' })
+  @ApiOperation({
+    summary: 'Turn MFA off; needs a current code (TOTP or recovery code): the password alone is refused',
+    description: 'Wrong codes count toward the same lock-out as the sign-in challenge (5 wrong → 15 minutes, 429 mfa_locked).',
+  })
   @ApiOkResponse({ type: MfaStatusResponse })
-  @ApiUnauthorizedResponse({ description: 'mfa_code_invalid, invalid_password' })
-  async disable(@CurrentPrincipal() principal: SessionPrincipal, @Body() body: MfaProofDto): Promise<MfaStatusResponse> {
-    await this.mfa.disable(principal.userId, body);
+  @ApiUnauthorizedResponse({ description: 'mfa_code_invalid' })
+  @ApiTooManyRequestsResponse({ description: 'mfa_locked' })
+  async disable(@CurrentPrincipal() principal: SessionPrincipal, @Body() body: StepUpProofDto): Promise<MfaStatusResponse> {
+    await this.mfa.disable(principal, body);
     return toMfaStatusResponse(principal.userId, false);
   }
 
@@ -82,14 +81,15 @@ export class MfaController {
   @AuthRateLimit()
   @SessionOnly()
   @HttpCode(200)
-  @ApiOperation({ operationId: 'regenerateRecoveryCodes', summary: 'Replace the recovery codes; needs a current code or the password' })
+  @ApiOperation({ summary: 'Replace the recovery codes; needs a current code (TOTP or recovery code), not the password' })
   @ApiOkResponse({ type: MfaRecoveryCodesResponse })
-  @ApiUnauthorizedResponse({ description: 'mfa_code_invalid, invalid_password' })
+  @ApiUnauthorizedResponse({ description: 'mfa_code_invalid' })
+  @ApiTooManyRequestsResponse({ description: 'mfa_locked' })
   async regenerate(
     @CurrentPrincipal() principal: SessionPrincipal,
-    @Body() body: MfaProofDto,
+    @Body() body: StepUpProofDto,
   ): Promise<MfaRecoveryCodesResponse> {
-    return toRecoveryCodesResponse(principal.userId, await this.mfa.regenerateRecoveryCodes(principal.userId, body));
+    return toRecoveryCodesResponse(principal.userId, await this.mfa.regenerateRecoveryCodes(principal, body));
   }
 
   @Post('mfa/verify')
@@ -111,28 +111,5 @@ export class MfaController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<SignedInResponse> {
     return this.verification.verify(body.mfa_token, body.code, req, res);
-  }
-
-  @Post('reauthenticate')
-  @AuthRateLimit()
-  @SessionOnly()
-  @HttpCode(200)
-  @ApiOperation({
-    operationId: 'reauthenticateSession',
-    summary: 'Step-up: prove it is still you, for 10 minutes of sensitive actions',
-    description:
-      'With MFA on, send `code` (TOTP or recovery code); otherwise `password`. Sensitive actions (disable MFA, ' +
-      'new recovery codes, new API keys, password change, account closure) answer 403 reauthentication_required ' +
-      'when the last sign-in or step-up is older than 10 minutes.',
-  })
-  @ApiOkResponse({ type: ReauthenticatedResponse })
-  @ApiUnauthorizedResponse({ description: 'mfa_code_invalid, invalid_password' })
-  @ApiForbiddenResponse({ description: 'session_required' })
-  async reauthenticate(
-    @CurrentPrincipal() principal: SessionPrincipal,
-    @Body() body: MfaProofDto,
-  ): Promise<ReauthenticatedResponse> {
-    const at = await this.reauth.reauthenticate(principal, body);
-    return toReauthenticatedResponse(principal.sessionId, at);
   }
 }

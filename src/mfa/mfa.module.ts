@@ -1,28 +1,35 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { SecondFactor } from '../auth/second-factor';
 import { MfaChallengeRepository } from './mfa-challenge.repository';
+import { MfaChallengeService } from './mfa-challenge.service';
+import { MfaCodeAttempts } from './mfa-code-attempts.service';
 import { MfaController } from './mfa.controller';
 import { MfaFactorService } from './mfa-factor.service';
 import { MfaRepository } from './mfa.repository';
+import { MfaSecondFactor } from './mfa-second-factor';
 import { MfaService } from './mfa.service';
 import { MfaVerificationService } from './mfa-verification.service';
-import { ReauthenticationService } from './reauthentication.service';
 
 /**
- * TOTP setup, the second sign-in step and step-up. Imports AuthModule (SignInService,
- * PasswordHasher, login history); AuthModule never imports this one, so there is no cycle.
+ * TOTP setup and the second sign-in step. Imports AuthModule (SignInService, PasswordAttempts,
+ * login history) and implements auth's SecondFactor port; global so that AuthModule reaches the
+ * port without importing this module back.
  */
+@Global()
 @Module({
   imports: [AuthModule],
   controllers: [MfaController],
   providers: [
     MfaRepository,
     MfaChallengeRepository,
+    MfaChallengeService,
     MfaFactorService,
+    MfaCodeAttempts,
     MfaService,
     MfaVerificationService,
-    ReauthenticationService,
+    { provide: SecondFactor, useClass: MfaSecondFactor },
   ],
-  exports: [ReauthenticationService],
+  exports: [SecondFactor],
 })
 export class MfaModule {}

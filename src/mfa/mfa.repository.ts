@@ -21,13 +21,16 @@ export interface MfaUserRow {
 
 export interface EnableMfaInput {
   userId: string;
+  /** The session that confirmed with a code: it counts as an `mfa` sign-in from `now`. */
+  sessionId: string;
+  now: Date;
   pendingSecretEnc: string;
   secretEnc: string;
   step: number;
-  recoveryCodes: { id: string; codeHash: string }[];
+  recoveryCodes: { id: string; codeHmac: string }[];
 }
 
-/** The user's MFA columns, recovery codes, and the step-up time of sessions. */
+/** The user's MFA columns and recovery codes. */
 @Injectable()
 export class MfaRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -57,7 +60,11 @@ export class MfaRepository {
       if (count !== 1) return false;
       await tx.mfaRecoveryCode.deleteMany({ where: { userId: input.userId } });
       await tx.mfaRecoveryCode.createMany({
-        data: input.recoveryCodes.map((c) => ({ id: c.id, userId: input.userId, codeHash: c.codeHash })),
+        data: input.recoveryCodes.map((c) => ({ id: c.id, userId: input.userId, codeHmac: c.codeHmac })),
+      });
+      await tx.session.updateMany({
+        where: { id: input.sessionId, userId: input.userId, revokedAt: null },
+        data: { authLevel: 'mfa', authenticatedAt: input.now },
       });
       return true;
     });
@@ -75,10 +82,10 @@ export class MfaRepository {
     });
   }
 
-  replaceRecoveryCodes(userId: string, codes: { id: string; codeHash: string }[]): Promise<void> {
+  replaceRecoveryCodes(userId: string, codes: { id: string; codeHmac: string }[]): Promise<void> {
     return this.prisma.$transaction(async (tx) => {
       await tx.mfaRecoveryCode.deleteMany({ where: { userId } });
-      await tx.mfaRecoveryCode.createMany({ data: codes.map((c) => ({ id: c.id, userId, codeHash: c.codeHash })) });
+      await tx.mfaRecoveryCode.createMany({ data: codes.map((c) => ({ id: c.id, userId, codeHmac: c.codeHmac })) });
     });
   }
 
@@ -93,15 +100,11 @@ export class MfaRepository {
   }
 
   /** Burns a recovery code; false when it is unknown or was used already. */
-  async burnRecoveryCode(userId: string, codeHash: string, now: Date): Promise<boolean> {
+  async burnRecoveryCode(userId: string, codeHmac: string, now: Date): Promise<boolean> {
     const { count } = await this.prisma.mfaRecoveryCode.updateMany({
-      where: { userId, codeHash, usedAt: null },
+      where: { userId, codeHmac, usedAt: null },
       data: { usedAt: now },
     });
     return count === 1;
-  }
-
-  async markSessionAuthenticated(sessionId: string, now: Date): Promise<void> {
-    await this.prisma.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { authenticatedAt: now } });
   }
 }

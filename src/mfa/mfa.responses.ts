@@ -27,13 +27,6 @@ export class MfaRecoveryCodesResponse {
   recovery_codes: string[];
 }
 
-export class ReauthenticatedResponse {
-  @ApiProperty({ description: 'The session.' }) id: string;
-  @ApiProperty({ enum: ['session'] }) object: 'session';
-  @ApiProperty({ format: 'date-time', description: 'Sensitive actions are allowed for 10 minutes from here.' })
-  authenticated_at: string;
-}
-
 export function toMfaSetupResponse(setup: MfaSetup): MfaSetupResponse {
   return { id: setup.userId, object: 'mfa_setup', secret: setup.secret, otpauth_url: setup.otpauthUrl, qr_code: setup.qrCode };
 }
@@ -48,8 +41,4 @@ export function toMfaEnabledResponse(userId: string, recoveryCodes: string[]): M
 
 export function toRecoveryCodesResponse(userId: string, recoveryCodes: string[]): MfaRecoveryCodesResponse {
   return { id: userId, object: 'mfa_recovery_codes', recovery_codes: recoveryCodes };
-}
-
-export function toReauthenticatedResponse(sessionId: string, at: Date): ReauthenticatedResponse {
-  return { id: sessionId, object: 'session', authenticated_at: at.toISOString() };
 }

@@ -1,13 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import QRCode from 'qrcode';
+import { AuthErrors } from '../auth/auth-errors';
+import type { SessionPrincipal } from '../common/auth/principal';
+import { StepUpService, type StepUpProof } from '../auth/step-up.service';
 import { EncryptionService } from '../common/crypto/encryption.service';
 import { ENCRYPTED_FIELDS, encryptionContext } from '../common/crypto/encrypted-fields';
-import { randomBase62 } from '../common/ids/ids';
 import { MailService } from '../mail/mail.service';
 import { MfaErrors } from './mfa-errors';
 import { MfaFactorService } from './mfa-factor.service';
 import { type MfaUserRow, MfaRepository } from './mfa.repository';
-import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes';
 import { matchingTotpStep, newTotpSecret } from './totp';
 
 export interface MfaSetup {
@@ -17,13 +18,11 @@ export interface MfaSetup {
   qrCode: string;
 }
 
-/** What a user offers to prove it is them: a current code (TOTP or recovery) or the password. */
-export interface MfaProof {
-  code?: string;
-  password?: string;
-}
-
-/** Enabling, disabling and re-issuing recovery codes for the signed-in user. */
+/**
+ * Enabling, disabling and re-issuing recovery codes for the signed-in user. Setup needs a recent
+ * sign-in (the routes say so); disabling and new recovery codes need a current code, checked by
+ * the one proof service (StepUpService.confirm).
+ */
 @Injectable()
 export class MfaService {
   constructor(
@@ -31,6 +30,7 @@ export class MfaService {
     private readonly factors: MfaFactorService,
     private readonly encryption: EncryptionService,
     private readonly mail: MailService,
+    private readonly stepUp: StepUpService,
   ) {}
 
   async setupStart(userId: string): Promise<MfaSetup> {
@@ -51,8 +51,12 @@ export class MfaService {
     };
   }
 
-  /** Returns the recovery codes in plain text this once; only their hashes are kept. */
-  async setupConfirm(userId: string, code: string): Promise<string[]> {
+  /**
+   * Returns the recovery codes in plain text this once; only their keyed hashes are kept. The
+   * session that confirmed has just shown the new factor, so it becomes an `mfa` session.
+   */
+  async setupConfirm(principal: SessionPrincipal, code: string): Promise<string[]> {
+    const userId = principal.userId;
     const user = await this.requireUser(userId);
     if (user.mfaEnabled) throw MfaErrors.alreadyEnabled();
     if (!user.mfaPendingSecretEnc) throw MfaErrors.setupNotStarted();
@@ -62,13 +66,15 @@ export class MfaService {
     );
     const step = matchingTotpStep(secret, code);
     if (step === null) throw MfaErrors.invalidCode();
-    const codes = newRecoveryCodes();
+    const { codes, rows } = this.factors.newRecoveryCodes();
     const enabled = await this.repo.enable({
       userId,
+      sessionId: principal.sessionId,
       pendingSecretEnc: user.mfaPendingSecretEnc,
       secretEnc: this.encryption.encryptString(secret, encryptionContext(ENCRYPTED_FIELDS.userMfaSecret, userId)),
       step,
-      recoveryCodes: codes.map((c) => ({ id: newRecoveryCodeId(), codeHash: hashRecoveryCode(c) })),
+      recoveryCodes: rows,
+      now: new Date(),
     });
     // A parallel confirm or a new setup-start changed the row under us.
     if (!enabled) throw MfaErrors.setupNotStarted();
@@ -80,53 +86,34 @@ export class MfaService {
     return codes;
   }
 
-  async disable(userId: string, proof: MfaProof): Promise<void> {
-    const user = await this.requireUser(userId);
+  async disable(principal: SessionPrincipal, proof: StepUpProof): Promise<void> {
+    const user = await this.requireUser(principal.userId);
     if (!user.mfaEnabled) throw MfaErrors.notEnabled();
-    await this.checkProof(user, proof);
-    if (!(await this.repo.disable(userId))) throw MfaErrors.notEnabled();
+    await this.stepUp.confirm(principal, proof);
+    if (!(await this.repo.disable(user.id))) throw MfaErrors.notEnabled();
     await this.notify(user.email, 'Two-factor authentication was turned off', [
       'Two-factor authentication is now off for your DIDHub sign-in.',
       'If this was not you, reset your password, turn it back on and contact support@didhub.io at once.',
     ]);
   }
 
-  async regenerateRecoveryCodes(userId: string, proof: MfaProof): Promise<string[]> {
-    const user = await this.requireUser(userId);
+  async regenerateRecoveryCodes(principal: SessionPrincipal, proof: StepUpProof): Promise<string[]> {
+    const user = await this.requireUser(principal.userId);
     if (!user.mfaEnabled) throw MfaErrors.notEnabled();
-    await this.checkProof(user, proof);
-    const codes = newRecoveryCodes();
-    await this.repo.replaceRecoveryCodes(
-      userId,
-      codes.map((c) => ({ id: newRecoveryCodeId(), codeHash: hashRecoveryCode(c) })),
-    );
+    await this.stepUp.confirm(principal, proof);
+    const { codes, rows } = this.factors.newRecoveryCodes();
+    await this.repo.replaceRecoveryCodes(user.id, rows);
     return codes;
-  }
-
-  private async checkProof(user: MfaUserRow, proof: MfaProof): Promise<void> {
-    if (proof.code !== undefined) {
-      if (!(await this.factors.acceptCode(user, proof.code))) throw MfaErrors.invalidCode();
-      return;
-    }
-    if (proof.password !== undefined) {
-      if (!(await this.factors.acceptPassword(user, proof.password))) throw MfaErrors.invalidPassword();
-      return;
-    }
-    throw MfaErrors.proofRequired();
   }
 
   private async requireUser(userId: string): Promise<MfaUserRow> {
     const user = await this.repo.findUser(userId);
     // The session's user exists (the guard checked); a vanished row is a race with deletion.
-    if (!user) throw MfaErrors.reauthenticationRequired();
+    if (!user) throw AuthErrors.reauthenticationRequired();
     return user;
   }
 
   private notify(to: string, subject: string, lines: string[]): Promise<void> {
     return this.mail.sendBestEffort({ to, subject, text: lines.join('\n\n') });
   }
-}
-
-function newRecoveryCodeId(): string {
-  return `mfarc_${randomBase62(22)}`;
 }

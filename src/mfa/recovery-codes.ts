@@ -1,11 +1,15 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import type { KeyedHash } from '../common/crypto/keyed-hash';
 
 export const RECOVERY_CODE_COUNT = 10;
 // No 0/o, 1/l/i: codes are read off paper and typed by hand.
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 const GROUP = 5;
 
-/** `xxxxx-xxxxx`: ~49 bits of randomness each, so a plain sha256 is a safe way to store them. */
+/**
+ * `xxxxx-xxxxx`: ~49 bits of randomness each — few enough that an unkeyed hash could be brute-forced
+ * from a copy of the database, so they are stored under an HMAC with a server key.
+ */
 export function newRecoveryCodes(count = RECOVERY_CODE_COUNT): string[] {
   return Array.from({ length: count }, () => {
     let raw = '';
@@ -19,6 +23,6 @@ export function normaliseRecoveryCode(code: string): string {
   return code.toLowerCase().replace(/[\s-]/g, '');
 }
 
-export function hashRecoveryCode(code: string): string {
-  return createHash('sha256').update(`didhub-recovery:${normaliseRecoveryCode(code)}`).digest('hex');
+export function hashRecoveryCode(code: string, keyedHash: KeyedHash): string {
+  return keyedHash.digest('recovery-code', normaliseRecoveryCode(code));
 }

@@ -1,5 +1,6 @@
 import speakeasy from 'speakeasy';
 import { matchingTotpStep, newTotpSecret, TOTP_STEP_SECONDS } from './totp';
+import { KeyedHash } from '../common/crypto/keyed-hash';
 import { hashRecoveryCode, newRecoveryCodes } from './recovery-codes';
 
 describe('TOTP window', () => {
@@ -37,7 +38,12 @@ describe('recovery codes', () => {
   it('are ten distinct codes whose hash ignores case and dashes', () => {
     const codes = newRecoveryCodes();
     expect(new Set(codes).size).toBe(10);
-    expect(hashRecoveryCode(codes[0].toUpperCase().replace('-', ' '))).toBe(hashRecoveryCode(codes[0]));
-    expect(hashRecoveryCode(codes[0])).not.toContain(codes[0]);
+    const keyed = new KeyedHash('a-test-pepper-0123456789abcdef0123456789');
+    expect(hashRecoveryCode(codes[0].toUpperCase().replace('-', ' '), keyed)).toBe(hashRecoveryCode(codes[0], keyed));
+    expect(hashRecoveryCode(codes[0], keyed)).not.toContain(codes[0]);
+    // Keyed: another server key gives another digest, so a copied table cannot be checked offline.
+    expect(hashRecoveryCode(codes[0], new KeyedHash('another-pepper-0123456789abcdef0123456789'))).not.toBe(
+      hashRecoveryCode(codes[0], keyed),
+    );
   });
 });

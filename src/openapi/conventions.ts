@@ -101,6 +101,7 @@ const DEFAULT_DESCRIPTIONS: Record<string, string> = {
 function forbiddenFor(auth: Extract<RouteAuth, { kind: 'customer' }>, method: string): string {
   const reasons = [];
   if (auth.sessionOnly) reasons.push('`session_required` for an API key (dashboard sessions only)');
+  if (auth.recentAuth) reasons.push('`reauthentication_required` when the last sign-in or step-up is older than 10 minutes');
   if (auth.scope) reasons.push(`\`insufficient_permissions\` without the \`${auth.scope}\` scope or permission`);
   if (MUTATIONS.has(method)) reasons.push('`csrf_origin_mismatch` for a cookie request from a foreign origin');
   return reasons.length ? `permission_error: ${reasons.join('; ')}.` : DEFAULT_DESCRIPTIONS['403'];
@@ -186,6 +187,8 @@ export function applyConventions(document: OpenAPIObject, routes: RouteDetail[])
       const route = byKey.get(`${method} ${path}`);
       if (!route) throw new Error(`OpenAPI operation ${method.toUpperCase()} ${path} has no route in the inventory`);
       operation.security = securityFor(route.auth);
+      // OpenAPI 3.0 allows scope lists only for OAuth2 schemes, so a route's scope is an extension.
+      if (route.auth.kind === 'customer' && route.auth.scope) (operation as unknown as Record<string, unknown>)['x-required-scopes'] = [route.auth.scope];
       const responses = operation.responses as Record<string, ResponseObject>;
       for (const [status, description] of Object.entries(derivedResponses(route, method, operation))) {
         responses[status] ??= { description };

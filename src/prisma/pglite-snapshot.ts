@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { openPglite, type PgliteHandle, pgliteHandle } from './database';
+import { openPglite, type PgliteHandle } from './database';
 import { applyMigrations, type MigrationOptions } from './migration-runner';
 
 /**
@@ -26,7 +24,5 @@ export async function createMigratedSnapshot(snapshotFile: string, options: Migr
 
 /** A new database loaded from a snapshot: in memory, or in `dataDir` (which must not hold one yet). */
 export async function openFromSnapshot(snapshotFile: string, dataDir?: string): Promise<PgliteHandle> {
-  const loadDataDir = new Blob([await readFile(snapshotFile)]);
-  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-  return pgliteHandle(await PGlite.create(dataDir, { loadDataDir }));
+  return openPglite(dataDir, { loadDataDir: new Blob([await readFile(snapshotFile)]) });
 }

@@ -1,18 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import type { PreparedStatement } from '../prisma/database';
 import { PrismaService } from '../prisma/prisma.service';
 
-const AUTH_SELECT = {
-  id: true,
-  userId: true,
-  accountId: true,
-  secretHash: true,
-  authLevel: true,
-  authenticatedAt: true,
-  lastActiveAt: true,
-  idleExpiresAt: true,
-  absoluteExpiresAt: true,
-  revokedAt: true,
-} as const;
+/**
+ * Every cookie request runs this: the session, the user's membership in the session's account
+ * and that account's status in one round trip (primary key, the (account_id, user_id) unique
+ * index, primary key), as a prepared statement on the lean path rather than two Prisma queries.
+ * No membership or no account gives nulls, which the service refuses.
+ */
+const FIND_FOR_AUTH: PreparedStatement = {
+  name: 'session_auth',
+  text: `SELECT s.id, s.user_id AS "userId", s.account_id AS "accountId", s.secret_hash AS "secretHash",
+           s.auth_level AS "authLevel", s.authenticated_at AS "authenticatedAt", s.last_active_at AS "lastActiveAt",
+           s.idle_expires_at AS "idleExpiresAt", s.absolute_expires_at AS "absoluteExpiresAt", s.revoked_at AS "revokedAt",
+           m.role, m.permissions, a.status AS "accountStatus"
+         FROM sessions s
+         LEFT JOIN memberships m ON m.account_id = s.account_id AND m.user_id = s.user_id
+         LEFT JOIN accounts a ON a.id = s.account_id
+         WHERE s.id = $1`,
+};
 
 export interface SessionAuthRow {
   id: string;
@@ -25,12 +31,10 @@ export interface SessionAuthRow {
   idleExpiresAt: Date;
   absoluteExpiresAt: Date;
   revokedAt: Date | null;
-}
-
-export interface MembershipGrant {
-  role: string;
-  permissions: string[];
-  accountStatus: string;
+  /** The user's role in the session's account; null when no longer a member. */
+  role: string | null;
+  permissions: string[] | null;
+  accountStatus: string | null;
 }
 
 export interface NewSession {
@@ -69,16 +73,9 @@ export class SessionsRepository {
     });
   }
 
-  findForAuth(id: string): Promise<SessionAuthRow | null> {
-    return this.prisma.session.findUnique({ where: { id }, select: AUTH_SELECT });
-  }
-
-  async membership(accountId: string, userId: string): Promise<MembershipGrant | null> {
-    const row = await this.prisma.membership.findUnique({
-      where: { accountId_userId: { accountId, userId } },
-      select: { role: true, permissions: true, account: { select: { status: true } } },
-    });
-    return row ? { role: row.role, permissions: row.permissions, accountStatus: row.account.status } : null;
+  async findForAuth(id: string): Promise<SessionAuthRow | null> {
+    const [row] = await this.prisma.database.prepared<SessionAuthRow>(FIND_FOR_AUTH, [id]);
+    return row ?? null;
   }
 
   /** Slides the idle window; conditional so concurrent requests write once. */
@@ -87,6 +84,11 @@ export class SessionsRepository {
       where: { id, revokedAt: null, lastActiveAt: { lt: notTouchedSince } },
       data: { lastActiveAt: now, idleExpiresAt },
     });
+  }
+
+  /** Step-up: the session counts as freshly signed in from `now`. */
+  async markAuthenticated(id: string, now: Date, authLevel: string): Promise<void> {
+    await this.prisma.session.updateMany({ where: { id, revokedAt: null }, data: { authenticatedAt: now, authLevel } });
   }
 
   async revoke(id: string, now: Date): Promise<void> {

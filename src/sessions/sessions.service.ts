@@ -84,8 +84,9 @@ export class SessionsService {
     if (session.revokedAt || session.idleExpiresAt.getTime() <= now || session.absoluteExpiresAt.getTime() <= now) {
       return null;
     }
-    const grant = await this.sessions.membership(session.accountId, session.userId);
-    if (!grant || grant.accountStatus !== 'active') return null;
+    // Membership, role and account status come with the session row: a removed member, a
+    // changed role or a closed account takes effect on the very next request.
+    if (session.role === null || session.accountStatus !== 'active') return null;
     if (now - session.lastActiveAt.getTime() >= this.refreshMs) {
       const idleExpiresAt = new Date(Math.min(now + this.idleMs, session.absoluteExpiresAt.getTime()));
       await this.sessions.touch(session.id, new Date(now), idleExpiresAt, new Date(now - this.refreshMs));
@@ -95,11 +96,16 @@ export class SessionsService {
       userId: session.userId,
       accountId: session.accountId,
       sessionId: session.id,
-      role: grant.role,
-      permissions: grant.permissions,
+      role: session.role,
+      permissions: session.permissions ?? [],
       authLevel: session.authLevel as AuthLevel,
       authenticatedAt: session.authenticatedAt,
     };
+  }
+
+  /** Step-up: the session counts as signed in at `now`, at `authLevel`. */
+  markAuthenticated(sessionId: string, now: Date, authLevel: AuthLevel): Promise<void> {
+    return this.sessions.markAuthenticated(sessionId, now, authLevel);
   }
 
   revoke(sessionId: string): Promise<void> {

@@ -1,12 +1,13 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { type ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import { APP_LOGGER } from '../common/logging/logger';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { safeError } from '../common/logging/safe-error';
+import { MemoryCounters } from './memory-counters';
 
 /** How long a Redis call may take before the request goes on with the in-memory counters. */
 const REDIS_COMMAND_TIMEOUT_MS = 500;
@@ -29,13 +30,13 @@ export interface CounterState {
  * budget is at most N × limit for N instances), and Redis is used again as soon as it answers.
  * No offline queue: a request never waits for a reconnect, only up to 500 ms for a slow Redis.
  *
- * Both backends end up as a window of `ttl` with `limit` hits: the memory store when given no
- * block duration, the Redis store when its block is 1 ms (so Retry-After is the window's end,
- * not a separate penalty).
+ * Both backends are a fixed window of `ttl` with `limit` hits: the in-process counters
+ * (memory-counters.ts) by construction, the Redis store when its block is 1 ms (so Retry-After
+ * is the window's end, not a separate penalty).
  */
 @Injectable()
 export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnApplicationShutdown {
-  private readonly memory = new ThrottlerStorageService();
+  private readonly memory = new MemoryCounters();
   private readonly client: Redis | null;
   private readonly redis: ThrottlerStorageRedisService | null;
   private lastFailureLoggedAt = 0;
@@ -81,7 +82,8 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
         this.logFailure(err, 'redis rate-limit counter failed; using in-memory counters (fail open)');
       }
     }
-    return this.memory.increment(key, ttl, limit, blockDuration, throttlerName);
+    // Every counter key already names its policy (see RateLimitGuard.counterKey).
+    return this.memory.increment(key, ttl, limit);
   }
 
   /** The counter without spending from it (for requests that cost nothing, e.g. idempotent replays). */
@@ -95,16 +97,11 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
         this.logFailure(err, 'redis rate-limit peek failed; using in-memory counters (fail open)');
       }
     }
-    const record = this.memory.storage.get(key);
-    if (!record) return { used: 0, resetSeconds: Math.ceil(ttl / 1000) };
-    return {
-      used: record.totalHits.get(throttlerName) ?? 0,
-      resetSeconds: Math.max(0, Math.ceil((record.expiresAt - Date.now()) / 1000)),
-    };
+    return this.memory.peek(key, ttl);
   }
 
   onApplicationShutdown(): void {
-    this.memory.onApplicationShutdown();
+    this.memory.close();
     this.client?.disconnect(false);
   }
 

@@ -42,3 +42,17 @@ export async function ingestOk(t: TestApp, cdrs: CdrInput[]): Promise<{ received
 export async function countCdrs(t: TestApp, accountId: string): Promise<number> {
   return t.prisma.cdr.count({ where: { accountId } });
 }
+
+/** `count` answered calls for `accountId`, one second apart from 2025-01-01, inserted in one statement. */
+export async function insertBulkCdrs(t: Pick<TestApp, 'prisma'>, accountId: string, count: number): Promise<void> {
+  await t.prisma.$executeRawUnsafe(
+    `INSERT INTO cdrs (id, account_id, external_id, direction, from_number, to_number, started_at, answered_at, ended_at,
+       duration_seconds, billable_seconds, status, cost, currency)
+     SELECT 'cdr_' || md5($1 || g::text), $1, 'bulk-' || g, 'inbound', '+14155550100', '+442071838750',
+       timestamptz '2025-01-01' + g * interval '1 second', NULL, timestamptz '2025-01-01' + g * interval '1 second' + interval '1 minute',
+       60, 60, 'answered', 0.0125, 'USD'
+     FROM generate_series(1, $2::int) AS g`,
+    accountId,
+    count,
+  );
+}

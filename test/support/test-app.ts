@@ -48,6 +48,8 @@ export function testEnv(dataDir: string, env: Env = {}): Env {
     RATE_LIMIT_ANON_PER_MINUTE: '100000',
     RATE_LIMIT_READ_PER_MINUTE: '100000',
     RATE_LIMIT_WRITE_PER_MINUTE: '100000',
+    // The retention schedule never fires in tests; suites run the job themselves.
+    RETENTION_ENABLED: 'false',
     ...env,
   };
 }

@@ -1,5 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, Max, Min, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsObject, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { RetentionOverridesDto } from './retention-overrides.dto';
 
 const MAX_PER_MINUTE = 1_000_000;
 
@@ -23,4 +25,15 @@ export class UpdateAccountSettingsDto {
   @Min(1)
   @Max(MAX_PER_MINUTE)
   rate_limit_write_per_minute?: number | null;
+
+  @ApiPropertyOptional({
+    type: RetentionOverridesDto,
+    nullable: true,
+    description: 'Replaces the account’s retention overrides as a whole; null (or {}) returns to the default periods.',
+  })
+  @ValidateIf((_, value) => value !== undefined && value !== null)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RetentionOverridesDto)
+  retention_overrides?: RetentionOverridesDto | null;
 }

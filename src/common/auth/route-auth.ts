@@ -15,15 +15,25 @@ export const ADMIN_SCHEME = 'admin_token';
 export type RouteAuth =
   | { kind: 'public' }
   | { kind: 'admin' }
-  | { kind: 'customer'; sessionOnly: boolean; scope: string | null };
+  | { kind: 'customer'; sessionOnly: boolean; scope: string | null; recentAuth?: boolean };
 
 export const DEFAULT_ROUTE_AUTH: RouteAuth = { kind: 'customer', sessionOnly: false, scope: null };
 
 /** No authentication (health, sign-in, security.txt). Use sparingly. */
 export const Public = () => SetMetadata(ROUTE_AUTH, { kind: 'public' } satisfies RouteAuth);
 
-/** Dashboard only: a bearer API key gets 403 session_required. */
-export const SessionOnly = () => SetMetadata(ROUTE_AUTH, { kind: 'customer', sessionOnly: true, scope: null } satisfies RouteAuth);
+/**
+ * Dashboard only: a bearer API key gets 403 session_required. `recentAuth` marks a sensitive
+ * action: the session must have signed in or stepped up within the last 10 minutes, else 403
+ * reauthentication_required.
+ */
+export const SessionOnly = (options: { recentAuth?: boolean } = {}) =>
+  SetMetadata(ROUTE_AUTH, {
+    kind: 'customer',
+    sessionOnly: true,
+    scope: null,
+    ...(options.recentAuth ? { recentAuth: true } : {}),
+  } satisfies RouteAuth);
 
 /** Either scheme, but the key's scopes or the member's permissions must include `scope`. */
 export const RequireScope = (scope: string) => SetMetadata(ROUTE_AUTH, { kind: 'customer', sessionOnly: false, scope } satisfies RouteAuth);

@@ -25,7 +25,11 @@ export function describeAuth(auth: RouteAuth): string {
     case 'admin':
       return 'admin token';
     case 'customer':
-      return [auth.sessionOnly ? 'session' : 'session|api_key', auth.scope ? `scope ${auth.scope}` : null]
+      return [
+        auth.sessionOnly ? 'session' : 'session|api_key',
+        auth.scope ? `scope ${auth.scope}` : null,
+        auth.recentAuth ? 'recent sign-in' : null,
+      ]
         .filter(Boolean)
         .join(', ');
   }

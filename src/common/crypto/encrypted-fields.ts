@@ -21,6 +21,10 @@ export interface EncryptedField {
 export const ENCRYPTED_FIELDS = {
   userMfaSecret: { table: 'users', idColumn: 'id', column: 'mfa_secret_enc', kind: 'text', field: 'mfa_secret' },
   userMfaPendingSecret: { table: 'users', idColumn: 'id', column: 'mfa_pending_secret_enc', kind: 'text', field: 'mfa_pending_secret' },
+  endUserDateOfBirth: { table: 'end_users', idColumn: 'id', column: 'date_of_birth_enc', kind: 'text', field: 'date_of_birth' },
+  endUserDocumentNumber: { table: 'end_users', idColumn: 'id', column: 'document_number_enc', kind: 'text', field: 'document_number' },
+  endUserRegistrationNumber: { table: 'end_users', idColumn: 'id', column: 'registration_number_enc', kind: 'text', field: 'registration_number' },
+  documentChunk: { table: 'document_chunks', idColumn: 'id', column: 'data', kind: 'bytea', field: 'content' },
 } as const satisfies Record<string, EncryptedField>;
 
 export const ALL_ENCRYPTED_FIELDS: readonly EncryptedField[] = Object.values(ENCRYPTED_FIELDS);

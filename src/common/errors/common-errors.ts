@@ -19,5 +19,14 @@ export const CommonErrors = {
   conflict: (message = 'A resource with these values already exists.', param?: string) =>
     apiError(409, 'resource_conflict', message, { param }),
   internal: () => apiError(500, 'internal_error', 'An internal error occurred. Quote the request id when contacting support.'),
-  serviceUnavailable: () => apiError(503, 'service_unavailable', 'The service is not ready.'),
+  serviceUnavailable: (message = 'The service is not ready.', retryAfterSeconds = 2) =>
+    apiError(503, 'service_unavailable', message, { headers: { 'Retry-After': String(retryAfterSeconds) } }),
+  databaseUnavailable: () =>
+    apiError(503, 'service_unavailable', 'The service is temporarily unavailable. Retry after the indicated delay.', {
+      headers: { 'Retry-After': '2' },
+    }),
+  draining: () =>
+    apiError(503, 'service_unavailable', 'The service is shutting down. Retry after the indicated delay.', {
+      headers: { 'Retry-After': '5', Connection: 'close' },
+    }),
 };

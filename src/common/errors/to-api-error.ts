@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { ApiError, apiError } from './api-error';
 import { CommonErrors } from './common-errors';
+import { isDatabaseUnavailable } from './database-errors';
 import { fromPrismaError } from './prisma-errors';
 
 interface BodyParserError {
@@ -12,6 +13,7 @@ interface BodyParserError {
 /** Classifies anything thrown into an ApiError; returns `known: false` for errors to log as bugs. */
 export function toApiError(error: unknown, bodyLimit: number): { error: ApiError; known: boolean } {
   if (error instanceof ApiError) return { error, known: true };
+  if (isDatabaseUnavailable(error)) return { error: CommonErrors.databaseUnavailable(), known: true };
   const prisma = fromPrismaError(error);
   if (prisma) return { error: prisma, known: true };
 

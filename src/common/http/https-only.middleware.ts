@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type Socket } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
 import { CommonErrors } from '../errors/common-errors';
 import { sendApiError } from '../errors/error-response';
@@ -21,15 +21,21 @@ export function isTrusted(list: BlockList, address: string | undefined): boolean
   return list.check(mapped, isIP(mapped) === 6 ? 'ipv6' : 'ipv4');
 }
 
+const TRUSTED_PEER = Symbol('didhub.trustedPeer');
+type CheckedSocket = Socket & { [TRUSTED_PEER]?: boolean };
+
 /**
  * TRUST_PROXY mode: a request is served only if it came from a trusted proxy that says the
- * client used HTTPS. Runs before anything reads a credential from the request.
+ * client used HTTPS. Runs before anything reads a credential from the request. The peer
+ * address of a connection never changes, so it is checked once per connection, not per request.
  */
 export function httpsOnlyBehindProxy(trusted: string[]) {
   const list = buildBlockList(trusted);
   return (req: Request, res: Response, next: NextFunction): void => {
+    const socket = req.socket as CheckedSocket;
+    const trustedPeer = (socket[TRUSTED_PEER] ??= isTrusted(list, socket.remoteAddress));
     const proto = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim().toLowerCase();
-    if (isTrusted(list, req.socket.remoteAddress) && proto === 'https') {
+    if (trustedPeer && proto === 'https') {
       next();
       return;
     }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -18,20 +18,32 @@ export const ID_PREFIXES = {
   loginAttempt: 'la',
   emailToken: 'etk',
   invitation: 'inv',
+  invoice: 'in',
   retentionRun: 'rrun',
   idempotency: 'idem',
   oauthIdentity: 'oid',
+  erasureRequest: 'ers',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
+
+// Every id (one per request at least) draws from one block of CSPRNG output refilled 4 KiB at
+// a time, rather than a fresh buffer and a system call per id.
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
 
 /** Random base62 of `length` characters, rejection-sampled so every symbol is equally likely. */
 export function randomBase62(length: number): string {
   let out = '';
   while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      if (byte < 248 && out.length < length) out += ALPHABET[byte % 62];
+    if (poolOffset === pool.length) {
+      randomFillSync(pool);
+      poolOffset = 0;
     }
+    const byte = pool[poolOffset];
+    // Each byte is used once; what it was is not kept around.
+    pool[poolOffset++] = 0;
+    if (byte < 248) out += ALPHABET[byte % 62];
   }
   return out;
 }

@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import type { Prisma } from '../../generated/prisma/client';
+import { PrismaService } from '../../prisma/prisma.service';
+import { LOCKED_BUNDLE_STATUSES, NEWEST_FIRST, newestFirstAfter } from '../keyset';
+
+export const DOCUMENT_SELECT = {
+  id: true,
+  endUserId: true,
+  type: true,
+  status: true,
+  contentType: true,
+  sizeBytes: true,
+  sha256: true,
+  createdAt: true,
+} as const;
+
+export type DocumentRow = Prisma.DocumentGetPayload<{ select: typeof DOCUMENT_SELECT }>;
+
+export interface FinishedUpload {
+  type: string;
+  endUserId: string | null;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+@Injectable()
+export class DocumentsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** A document row in `uploading` state: invisible to every read until `finishUpload`. */
+  async startUpload(accountId: string, id: string): Promise<void> {
+    await this.prisma.document.create({ data: { id, accountId, status: 'uploading' } });
+  }
+
+  async appendChunk(documentId: string, seq: number, data: Buffer): Promise<void> {
+    await this.prisma.documentChunk.create({ data: { id: chunkId(documentId, seq), documentId, seq, data: new Uint8Array(data) } });
+  }
+
+  async finishUpload(accountId: string, id: string, upload: FinishedUpload): Promise<DocumentRow> {
+    return this.prisma.document.update({
+      where: { id, accountId, status: 'uploading' },
+      data: { status: 'ready', ...upload },
+      select: DOCUMENT_SELECT,
+    });
+  }
+
+  /** Removes a failed or abandoned upload and its chunks. */
+  async discardUpload(id: string): Promise<void> {
+    await this.prisma.document.deleteMany({ where: { id, status: 'uploading' } });
+  }
+
+  /** Uploads left `uploading` by a crashed instance; the retention job deletes them. */
+  async deleteStaleUploads(before: Date, limit: number): Promise<number> {
+    const stale = await this.prisma.document.findMany({
+      where: { status: 'uploading', createdAt: { lt: before } },
+      select: { id: true },
+      take: limit,
+    });
+    if (stale.length === 0) return 0;
+    const { count } = await this.prisma.document.deleteMany({ where: { id: { in: stale.map((d) => d.id) }, status: 'uploading' } });
+    return count;
+  }
+
+  endUserExists(accountId: string, endUserId: string): Promise<boolean> {
+    return this.prisma.endUser.count({ where: { id: endUserId, accountId } }).then((n) => n === 1);
+  }
+
+  find(accountId: string, id: string): Promise<DocumentRow | null> {
+    return this.prisma.document.findFirst({ where: { id, accountId, status: 'ready' }, select: DOCUMENT_SELECT });
+  }
+
+  list(accountId: string, filter: { endUserId?: string }, after: { at: Date; id: string } | null, limit: number): Promise<DocumentRow[]> {
+    return this.prisma.document.findMany({
+      where: { accountId, status: 'ready', ...(filter.endUserId ? { endUserId: filter.endUserId } : {}), ...newestFirstAfter(after) },
+      orderBy: NEWEST_FIRST,
+      take: limit + 1,
+      select: DOCUMENT_SELECT,
+    });
+  }
+
+  /** Up to `limit` chunks from `fromSeq` on, in order (a bounded amount of ciphertext in memory). */
+  chunks(documentId: string, fromSeq: number, limit: number): Promise<{ id: string; seq: number; data: Uint8Array }[]> {
+    return this.prisma.documentChunk.findMany({
+      where: { documentId, seq: { gte: fromSeq } },
+      orderBy: { seq: 'asc' },
+      take: limit,
+      select: { id: true, seq: true, data: true },
+    });
+  }
+
+  /**
+   * Deletes the document unless a bundle under review or approved uses it; links to draft and
+   * rejected bundles go with it. The linked bundles are locked first so a submit or an approval
+   * cannot change their state between the check and the delete.
+   */
+  async deleteUnlessLocked(accountId: string, id: string): Promise<{ deleted: true } | { deleted: false; lockedBy: string | null }> {
+    return this.prisma.$transaction(async (tx) => {
+      const doc = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM documents WHERE id = ${id} AND account_id = ${accountId} AND status = 'ready' FOR UPDATE`;
+      if (doc.length === 0) return { deleted: false, lockedBy: null };
+      const bundles = await tx.$queryRaw<{ id: string; status: string }[]>`
+        SELECT b.id, b.status FROM bundles b JOIN bundle_documents bd ON bd.bundle_id = b.id
+         WHERE bd.document_id = ${id} ORDER BY b.created_at, b.id FOR UPDATE OF b`;
+      const locking = bundles.find((b) => LOCKED_BUNDLE_STATUSES.includes(b.status));
+      if (locking) return { deleted: false, lockedBy: locking.id };
+      await tx.bundleDocument.deleteMany({ where: { documentId: id } });
+      await tx.document.delete({ where: { id } });
+      return { deleted: true };
+    });
+  }
+}
+
+export function chunkId(documentId: string, seq: number): string {
+  return `${documentId}.${seq}`;
+}

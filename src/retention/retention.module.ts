@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AccountErasure } from './account-erasure';
+import { RetentionController } from './retention.controller';
+import { RetentionRepository } from './retention.repository';
+import { RetentionScheduler } from './retention.scheduler';
+import { RetentionService } from './retention.service';
+import { AnonymizeClosedAccountsRule } from './rules/anonymize-closed-accounts.rule';
+import { BillingRecordsRule } from './rules/billing-records.rule';
+import { DeadSessionsRule } from './rules/dead-sessions.rule';
+import { EmailTokensRule } from './rules/email-tokens.rule';
+import { IdempotencyRecordsRule } from './rules/idempotency-records.rule';
+import { LiveAccountCdrsRule } from './rules/live-account-cdrs.rule';
+import { LoginHistoryRule } from './rules/login-history.rule';
+import { MfaChallengesRule } from './rules/mfa-challenges.rule';
+
+/** The retention job: one rule per file under rules/, scheduled, on demand (CLI, operator API). */
+@Module({
+  imports: [ScheduleModule.forRoot()],
+  controllers: [RetentionController],
+  providers: [
+    RetentionRepository,
+    RetentionService,
+    RetentionScheduler,
+    AccountErasure,
+    IdempotencyRecordsRule,
+    DeadSessionsRule,
+    EmailTokensRule,
+    MfaChallengesRule,
+    LoginHistoryRule,
+    LiveAccountCdrsRule,
+    BillingRecordsRule,
+    AnonymizeClosedAccountsRule,
+  ],
+  exports: [RetentionService],
+})
+export class RetentionModule {}
