@@ -37,7 +37,7 @@ export class AddressDto {
   @IsString() @Length(1, 100) @Matches(TEXT, textMessage('address.city', 100))
   city: string;
 
-  @ApiPropertyOptional({ example: 'BE' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'BE' })
   @IsOptional() @IsString() @Length(1, 100) @Matches(TEXT, textMessage('address.region', 100))
   region?: string | null;
 
@@ -55,15 +55,15 @@ export class CreateEndUserDto {
   @IsIn(END_USER_TYPES, { message: 'type must be individual or business.' })
   type: (typeof END_USER_TYPES)[number];
 
-  @ApiPropertyOptional({ description: 'Individuals (required).', example: 'Erika' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Individuals (required).', example: 'Erika' })
   @IsOptional() @IsString() @Length(1, 100) @Matches(TEXT, textMessage('first_name', 100))
   first_name?: string | null;
 
-  @ApiPropertyOptional({ description: 'Individuals (required).', example: 'Mustermann' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Individuals (required).', example: 'Mustermann' })
   @IsOptional() @IsString() @Length(1, 100) @Matches(TEXT, textMessage('last_name', 100))
   last_name?: string | null;
 
-  @ApiPropertyOptional({ description: 'Individuals. YYYY-MM-DD, a real past date. Encrypted at rest.', example: '1964-08-12' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Individuals. YYYY-MM-DD, a real past date. Encrypted at rest.', example: '1964-08-12' })
   @IsOptional() @IsPastDate()
   date_of_birth?: string | null;
 
@@ -72,6 +72,8 @@ export class CreateEndUserDto {
   document_type?: (typeof IDENTITY_DOCUMENT_TYPES)[number] | null;
 
   @ApiPropertyOptional({
+    type: String,
+    nullable: true,
     description: 'Individuals. Encrypted at rest and never returned; responses show document_number_last4.',
     example: 'C01X00T47',
     writeOnly: true,
@@ -80,11 +82,11 @@ export class CreateEndUserDto {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9 -]{3,39}$/, { message: 'document_number must be 4-40 letters, digits, spaces or hyphens.' })
   document_number?: string | null;
 
-  @ApiPropertyOptional({ description: 'Businesses (required).', example: 'Muster GmbH' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Businesses (required).', example: 'Muster GmbH' })
   @IsOptional() @IsString() @Length(1, 200) @Matches(TEXT, textMessage('business_name', 200))
   business_name?: string | null;
 
-  @ApiPropertyOptional({ description: 'Businesses. Encrypted at rest.', example: 'HRB 123456' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Businesses. Encrypted at rest.', example: 'HRB 123456' })
   @IsOptional() @IsString()
   @Matches(/^[A-Za-z0-9][A-Za-z0-9 ./-]{1,49}$/, { message: 'registration_number must be 2-50 letters, digits, spaces, dots, slashes or hyphens.' })
   registration_number?: string | null;
