@@ -1,5 +1,5 @@
 # Mirrors .ci/run: npm ci from the lockfile, tsc build, then production dependencies only.
-FROM node:20.20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 ENV PRISMA_SCHEMA_ENGINE_BINARY=/bin/false
 COPY package.json package-lock.json ./
@@ -10,16 +10,19 @@ COPY src ./src
 COPY bench ./bench
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20.20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=3443 DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/prisma ./prisma
+COPY samples ./samples
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3443
+# Operator commands run compiled, with no build step: docker compose exec app npm run db:status
+# (or node dist/src/cli/didhub.js <command>; see the README).
 # Production needs SESSION_SECRET, API_KEY_PEPPER, ENCRYPTION_KEYS and TLS_CERT_FILE/TLS_KEY_FILE
 # (or TRUST_PROXY behind a TLS-terminating proxy); it refuses to start without them.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \

@@ -438,6 +438,6 @@ describe('accounts, members and roles', () => {
       expect({ path, method, documented: Boolean(operation?.summary) }).toEqual({ path, method, documented: true });
       expect(operation.security?.length).toBeGreaterThan(0);
     }
-    expect(doc.components.schemas.MemberResponseDto.properties).toHaveProperty('permissions');
+    expect(doc.components.schemas.Member.properties).toHaveProperty('permissions');
   });
 });

@@ -114,12 +114,22 @@ describe('operator commands from a pruned production install', () => {
     expect(bad.stderr).toContain('usage');
   }, COMMAND_TIMEOUT);
 
+  it('retention runs once (dry run, then for real) and reports each rule', async () => {
+    const dry = await didhub('retention', '--dry-run');
+    expect(dry).toMatchObject({ code: 0 });
+    expect(dry.stdout).toContain('Retention dry run (nothing will change)');
+    expect(dry.stdout).toMatch(/Run \S+ completed/);
+    const real = await didhub('retention', '--batch-size=50');
+    expect(real).toMatchObject({ code: 0 });
+    expect(real.stdout).toContain('Retention run in batches of 50.');
+  }, COMMAND_TIMEOUT);
+
   it('lists the commands for an unknown one, and every command has a case here and a no-build npm script', async () => {
     const unknown = await didhub('nope');
     expect(unknown.code).toBe(2);
     for (const name of Object.keys(COMMANDS)) expect(unknown.stderr).toContain(name);
     // A command added to src/cli/didhub.ts needs a case above: update this list with it.
-    expect(Object.keys(COMMANDS).sort()).toEqual(['cdrs:import', 'db:migrate', 'db:status', 'keys:rotate']);
+    expect(Object.keys(COMMANDS).sort()).toEqual(['cdrs:import', 'db:migrate', 'db:status', 'keys:rotate', 'retention']);
     const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     for (const name of Object.keys(COMMANDS)) expect(scripts[name]).toBe(`node dist/src/cli/didhub.js ${name}`);
   }, COMMAND_TIMEOUT);
