@@ -12,7 +12,8 @@ export class AccountsService {
 
   /** The account the caller acts for: the session's current account, or the key's. */
   async current(principal: CustomerPrincipal): Promise<AccountResponseDto> {
-    const account = await this.accounts.find(principal.accountId);
+    // Read with the credentials in this request's single authentication query.
+    const account = principal.account ?? (await this.accounts.find(principal.accountId));
     if (!account) throw CommonErrors.notFound('account');
     return toAccountResponse(account);
   }

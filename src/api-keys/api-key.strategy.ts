@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
-import { Strategy } from 'passport-http-bearer';
 import type { ApiKeyPrincipal } from '../common/auth/principal';
 import { clientIp } from '../common/http/client-ip';
 import { ApiKeyVerifier } from './api-key-verifier';
-
-export const API_KEY_STRATEGY = 'api-key';
 
 /** The credentials of an `Authorization: Bearer <token>` header (scheme case-insensitive, RFC 7235), else null. */
 export function bearerCredentials(header: string | undefined): string | null {
@@ -15,20 +11,20 @@ export function bearerCredentials(header: string | undefined): string | null {
 }
 
 /**
- * The bearer API-key scheme. passport-http-bearer parses the header; validate() is one indexed
- * lookup through ApiKeyVerifier. `false` means "not a valid key" — the caller answers every such
+ * The bearer API-key scheme: the header's token, then one indexed lookup through
+ * ApiKeyVerifier. Only the header is accepted — a key in a query string or a body ends up in
+ * access logs and browser history. null means "not a valid key": the caller answers every such
  * case (malformed, unknown, revoked, expired) with the same 401.
+ *
+ * Plain code rather than passport-http-bearer behind Passport: the result is the same, without
+ * Passport's per-request strategy object, closures and callback round trip on the hot path.
  */
 @Injectable()
-export class ApiKeyStrategy extends PassportStrategy(Strategy, API_KEY_STRATEGY) {
-  constructor(private readonly verifier: ApiKeyVerifier) {
-    super({ passReqToCallback: true });
-  }
+export class ApiKeyStrategy {
+  constructor(private readonly verifier: ApiKeyVerifier) {}
 
-  async validate(req: Request, token: string): Promise<ApiKeyPrincipal | false> {
-    // passport-http-bearer also takes `access_token` from the query string or the body; a key
-    // in a URL ends up in access logs and browser history, so only the header is accepted.
-    if (bearerCredentials(req.headers.authorization) !== token) return false;
-    return (await this.verifier.verify(token, clientIp(req))) ?? false;
+  async principalFor(req: Request): Promise<ApiKeyPrincipal | null> {
+    const token = bearerCredentials(req.headers.authorization);
+    return token === null ? null : this.verifier.verify(token, clientIp(req));
   }
 }
