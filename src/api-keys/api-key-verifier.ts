@@ -31,6 +31,8 @@ export class ApiKeyVerifier {
       apiKeysEnabled: key.accountApiKeysEnabled,
       createdAt: key.accountCreatedAt,
       updatedAt: key.accountUpdatedAt,
+      rateLimitReadPerMinute: key.accountReadPerMinute,
+      rateLimitWritePerMinute: key.accountWritePerMinute,
     };
     return { kind: 'api_key', apiKeyId: key.id, accountId: key.accountId, scopes: key.scopes, account };
   }

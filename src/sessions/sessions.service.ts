@@ -108,6 +108,8 @@ export class SessionsService {
         apiKeysEnabled: session.accountApiKeysEnabled!,
         createdAt: session.accountCreatedAt!,
         updatedAt: session.accountUpdatedAt!,
+        rateLimitReadPerMinute: session.accountReadPerMinute,
+        rateLimitWritePerMinute: session.accountWritePerMinute,
       },
     };
   }

@@ -9,6 +9,9 @@ export interface PrincipalAccount {
   apiKeysEnabled: boolean;
   createdAt: Date;
   updatedAt: Date;
+  /** The operator's per-account budgets (null: the configured default). */
+  rateLimitReadPerMinute: number | null;
+  rateLimitWritePerMinute: number | null;
 }
 
 /** Who is calling, as established by the global guard. */
