@@ -14,7 +14,10 @@ export class AccountsService {
 
   /** The account the caller acts for: the session's current account, or the key's. */
   async current(principal: CustomerPrincipal): Promise<AccountResponseDto> {
-    const account = await this.accounts.find(principal.accountId);
+    // Read with the credentials in this request's single authentication query, unless the
+    // principal now stands for another account (switch-account answers with the new one).
+    const known = principal.account?.id === principal.accountId ? principal.account : undefined;
+    const account = known ?? (await this.accounts.find(principal.accountId));
     if (!account) throw CommonErrors.notFound('account');
     return toAccountResponse(account);
   }
@@ -41,6 +44,6 @@ export class AccountsService {
     if (!(await this.accounts.switchSession(principal.sessionId, principal.userId, accountId))) {
       throw CommonErrors.unauthenticated();
     }
-    return this.current({ ...principal, accountId });
+    return this.current({ ...principal, accountId, account: undefined });
   }
 }

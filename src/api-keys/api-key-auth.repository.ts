@@ -10,6 +10,12 @@ export interface ApiKeyAuthRow {
   revokedAt: Date | null;
   lastUsedAt: Date | null;
   accountStatus: string;
+  accountName: string;
+  accountApiKeysEnabled: boolean;
+  accountCreatedAt: Date;
+  accountUpdatedAt: Date;
+  accountReadPerMinute: number | null;
+  accountWritePerMinute: number | null;
 }
 
 /**
@@ -19,7 +25,9 @@ export interface ApiKeyAuthRow {
 const FIND_BY_HASH: PreparedStatement = {
   name: 'api_key_auth',
   text: `SELECT k.id, k.account_id AS "accountId", k.scopes, k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt",
-           k.last_used_at AS "lastUsedAt", a.status AS "accountStatus"
+           k.last_used_at AS "lastUsedAt", a.status AS "accountStatus", a.name AS "accountName",
+           a.api_keys_enabled AS "accountApiKeysEnabled", a.created_at AS "accountCreatedAt", a.updated_at AS "accountUpdatedAt",
+           a.rate_limit_read_per_minute AS "accountReadPerMinute", a.rate_limit_write_per_minute AS "accountWritePerMinute"
          FROM api_keys k JOIN accounts a ON a.id = k.account_id
          WHERE k.key_hash = $1`,
 };
@@ -28,7 +36,7 @@ const FIND_BY_HASH: PreparedStatement = {
 export class ApiKeyAuthRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** The key and its account's status in one indexed lookup (unique key_hash, then the account's primary key). */
+  /** The key and its account in one indexed lookup (unique key_hash, then the account's primary key). */
   async findByHash(keyHash: string): Promise<ApiKeyAuthRow | null> {
     const [row] = await this.prisma.database.prepared<ApiKeyAuthRow>(FIND_BY_HASH, [keyHash]);
     return row ?? null;

@@ -24,6 +24,16 @@ export class ApiKeyVerifier {
     if (!key.lastUsedAt || now - key.lastUsedAt.getTime() >= LAST_USED_INTERVAL_MS) {
       await this.keys.markUsed(key.id, new Date(now), ip, new Date(now - LAST_USED_INTERVAL_MS));
     }
-    return { kind: 'api_key', apiKeyId: key.id, accountId: key.accountId, scopes: key.scopes };
+    const account = {
+      id: key.accountId,
+      name: key.accountName,
+      status: key.accountStatus,
+      apiKeysEnabled: key.accountApiKeysEnabled,
+      createdAt: key.accountCreatedAt,
+      updatedAt: key.accountUpdatedAt,
+      rateLimitReadPerMinute: key.accountReadPerMinute,
+      rateLimitWritePerMinute: key.accountWritePerMinute,
+    };
+    return { kind: 'api_key', apiKeyId: key.id, accountId: key.accountId, scopes: key.scopes, account };
   }
 }

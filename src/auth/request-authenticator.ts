@@ -1,10 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
-import { Passport } from 'passport';
-import { API_KEY_STRATEGY, ApiKeyStrategy, bearerCredentials } from '../api-keys/api-key.strategy';
+import type { Request } from 'express';
+import { ApiKeyStrategy, bearerCredentials } from '../api-keys/api-key.strategy';
 import { Authenticator } from '../common/auth/authenticator';
-import type { ApiKeyPrincipal, CustomerPrincipal, Principal } from '../common/auth/principal';
+import type { CustomerPrincipal, Principal } from '../common/auth/principal';
 import type { RouteAuth } from '../common/auth/route-auth';
 import { hasScope } from '../common/auth/scopes';
 import { CommonErrors } from '../common/errors/common-errors';
@@ -46,26 +45,22 @@ function requestOrigin(req: Request): string | null {
 @Injectable()
 export class RequestAuthenticator extends Authenticator {
   private readonly adminDigest: Buffer | null;
-  // Authenticate through a private Passport instance: PassportStrategy also registers itself with
-  // the process-wide one, where a second app instance in the process (tests) would replace it.
-  private readonly passport = new Passport();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: SessionsService,
     private readonly recentSignIn: RecentSignIn,
-    apiKeyStrategy: ApiKeyStrategy,
+    private readonly apiKeys: ApiKeyStrategy,
   ) {
     super();
     this.adminDigest = config.adminApiToken ? digest(config.adminApiToken) : null;
-    this.passport.use(API_KEY_STRATEGY, apiKeyStrategy);
   }
 
   async authenticate(req: Request, route: Exclude<RouteAuth, { kind: 'public' }>): Promise<Principal | null> {
     if (route.kind === 'admin') return this.authenticateAdmin(req);
 
     if (req.headers.authorization !== undefined) {
-      const principal = await this.authenticateApiKey(req);
+      const principal = await this.apiKeys.principalFor(req);
       if (!principal) throw AuthErrors.invalidApiKey();
       if (route.sessionOnly) throw AuthErrors.sessionRequired();
       await this.authorise(principal, route);
@@ -88,18 +83,6 @@ export class RequestAuthenticator extends Authenticator {
   private async authorise(principal: CustomerPrincipal, route: CustomerRoute): Promise<void> {
     if (route.scope && !hasScope(principal, route.scope)) throw AuthErrors.missingScope(route.scope);
     if (route.recentAuth) await this.recentSignIn.assert(principal);
-  }
-
-  /** passport-http-bearer through the 'api-key' strategy; stateless (no session), result via the callback. */
-  private authenticateApiKey(req: Request): Promise<ApiKeyPrincipal | null> {
-    return new Promise((resolve, reject) => {
-      const done = (error: unknown, principal?: ApiKeyPrincipal | false) => {
-        if (error) reject(error instanceof Error ? error : new Error('API key verification failed'));
-        else resolve(principal || null);
-      };
-      const middleware = this.passport.authenticate(API_KEY_STRATEGY, { session: false }, done);
-      middleware(req, req.res as Response, (error?: unknown) => done(error ?? new Error('passport called next()')));
-    });
   }
 
   private authenticateAdmin(req: Request): Principal {

@@ -13,7 +13,9 @@ const FIND_FOR_AUTH: PreparedStatement = {
   text: `SELECT s.id, s.user_id AS "userId", s.account_id AS "accountId", s.secret_hash AS "secretHash",
            s.auth_level AS "authLevel", s.authenticated_at AS "authenticatedAt", s.last_active_at AS "lastActiveAt",
            s.idle_expires_at AS "idleExpiresAt", s.absolute_expires_at AS "absoluteExpiresAt", s.revoked_at AS "revokedAt",
-           m.role, m.permissions, a.status AS "accountStatus"
+           m.role, m.permissions, a.status AS "accountStatus", a.name AS "accountName",
+           a.api_keys_enabled AS "accountApiKeysEnabled", a.created_at AS "accountCreatedAt", a.updated_at AS "accountUpdatedAt",
+           a.rate_limit_read_per_minute AS "accountReadPerMinute", a.rate_limit_write_per_minute AS "accountWritePerMinute"
          FROM sessions s
          LEFT JOIN memberships m ON m.account_id = s.account_id AND m.user_id = s.user_id
          LEFT JOIN accounts a ON a.id = s.account_id
@@ -35,6 +37,12 @@ export interface SessionAuthRow {
   role: string | null;
   permissions: string[] | null;
   accountStatus: string | null;
+  accountName: string | null;
+  accountApiKeysEnabled: boolean | null;
+  accountCreatedAt: Date | null;
+  accountUpdatedAt: Date | null;
+  accountReadPerMinute: number | null;
+  accountWritePerMinute: number | null;
 }
 
 export interface NewSession {

@@ -100,6 +100,17 @@ export class SessionsService {
       permissions: session.permissions ?? [],
       authLevel: session.authLevel as AuthLevel,
       authenticatedAt: session.authenticatedAt,
+      // Present whenever the status is (same LEFT JOIN row).
+      account: {
+        id: session.accountId,
+        name: session.accountName!,
+        status: session.accountStatus,
+        apiKeysEnabled: session.accountApiKeysEnabled!,
+        createdAt: session.accountCreatedAt!,
+        updatedAt: session.accountUpdatedAt!,
+        rateLimitReadPerMinute: session.accountReadPerMinute,
+        rateLimitWritePerMinute: session.accountWritePerMinute,
+      },
     };
   }
 

@@ -112,7 +112,11 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
     }
     if (!principal) return this.anonymousPolicy(req);
     if (principal.kind === 'admin') return null;
-    const overrides = await this.accountLimits.overridesFor(principal.accountId);
+    // Read with the credentials when the principal came with its account (always, today): an
+    // operator's change holds from the next request on every instance. The cache is the fallback.
+    const overrides = principal.account
+      ? { readPerMinute: principal.account.rateLimitReadPerMinute, writePerMinute: principal.account.rateLimitWritePerMinute }
+      : await this.accountLimits.overridesFor(principal.accountId);
     const tracker = `acct:${principal.accountId}`;
     if (READ_METHODS.has(req.method.toUpperCase())) {
       return { name: 'read', limit: overrides.readPerMinute ?? limits.readPerMinute, tracker };

@@ -1,3 +1,19 @@
+/**
+ * The principal's account as read in the same statement as the credentials (one round trip
+ * authenticates and loads it), so GET /v1/account needs no second query.
+ */
+export interface PrincipalAccount {
+  id: string;
+  name: string;
+  status: string;
+  apiKeysEnabled: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The operator's per-account budgets (null: the configured default). */
+  rateLimitReadPerMinute: number | null;
+  rateLimitWritePerMinute: number | null;
+}
+
 /** Who is calling, as established by the global guard. */
 export interface SessionPrincipal {
   kind: 'session';
@@ -10,6 +26,7 @@ export interface SessionPrincipal {
   authLevel: 'password' | 'mfa';
   /** When the user last proved who they are (sign-in or step-up); for reauthentication checks. */
   authenticatedAt: Date;
+  account?: PrincipalAccount;
 }
 
 export interface ApiKeyPrincipal {
@@ -17,6 +34,7 @@ export interface ApiKeyPrincipal {
   apiKeyId: string;
   accountId: string;
   scopes: string[];
+  account?: PrincipalAccount;
 }
 
 export interface AdminPrincipal {
