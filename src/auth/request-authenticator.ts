@@ -8,6 +8,7 @@ import type { ApiKeyPrincipal, CustomerPrincipal, Principal } from '../common/au
 import type { RouteAuth } from '../common/auth/route-auth';
 import { hasScope } from '../common/auth/scopes';
 import { CommonErrors } from '../common/errors/common-errors';
+import type { AppRequest } from '../common/http/request-context';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { SessionsService } from '../sessions/sessions.service';
@@ -31,6 +32,15 @@ function requestOrigin(req: Request): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Who the request is from, recorded before the refusals below (origin, session-only, scope) so
+ * a refused request spends that principal's rate-limit budget rather than nobody's.
+ */
+function identified(req: Request, principal: CustomerPrincipal): void {
+  const state = (req as AppRequest).didhub;
+  if (state) state.principal = principal;
 }
 
 /**
@@ -64,6 +74,7 @@ export class RequestAuthenticator extends Authenticator {
     if (req.headers.authorization !== undefined) {
       const principal = await this.authenticateApiKey(req);
       if (!principal) throw AuthErrors.invalidApiKey();
+      identified(req, principal);
       if (route.sessionOnly) throw AuthErrors.sessionRequired();
       this.authorise(principal, route);
       return principal;
@@ -71,6 +82,7 @@ export class RequestAuthenticator extends Authenticator {
 
     const principal = await this.sessions.authenticate(req);
     if (!principal) return null;
+    identified(req, principal);
     if (MUTATING.has(req.method)) {
       const origin = requestOrigin(req);
       if (!origin || !this.config.dashboardOrigins.includes(origin)) throw AuthErrors.csrfOriginMismatch();

@@ -81,9 +81,13 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
     return true;
   }
 
-  /** A request whose credentials were refused is anonymous traffic: it spends its IP's budget. */
+  /**
+   * A refused request spends budget: its principal's when it was identified (a 403 for the
+   * origin, scheme or scope), else its IP's as anonymous traffic (a 401).
+   */
   async spendOnFailure(req: AppRequest, res: Response): Promise<void> {
-    const policy = this.anonymousPolicy(req);
+    const principal = req.didhub?.principal;
+    const policy = principal && principal.kind !== 'admin' ? await this.accountPolicy(req, principal.accountId) : this.anonymousPolicy(req);
     res.setHeader('RateLimit-Policy', policyHeader(policy));
     await this.spend(policy, this.counterKey(policy), RATE_LIMIT_WINDOW_MS, 0, res);
   }
@@ -110,8 +114,13 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
     }
     if (!principal) return this.anonymousPolicy(req);
     if (principal.kind === 'admin') return null;
-    const overrides = await this.accountLimits.overridesFor(principal.accountId);
-    const tracker = `acct:${principal.accountId}`;
+    return this.accountPolicy(req, principal.accountId);
+  }
+
+  private async accountPolicy(req: AppRequest, accountId: string): Promise<AppliedPolicy> {
+    const limits = this.config.rateLimit;
+    const overrides = await this.accountLimits.overridesFor(accountId);
+    const tracker = `acct:${accountId}`;
     if (READ_METHODS.has(req.method.toUpperCase())) {
       return { name: 'read', limit: overrides.readPerMinute ?? limits.readPerMinute, tracker };
     }
