@@ -23,6 +23,7 @@ import { OAuthModule } from './oauth/oauth.module';
 import type { DatabaseHandle } from './prisma/database';
 import { PrismaModule } from './prisma/prisma.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { SipGatewaysModule } from './sip-gateways/sip-gateways.module';
 import { RateLimitGuard } from './throttling/rate-limit.guard';
 import { ThrottlingModule } from './throttling/throttling.module';
 import { WellKnownModule } from './well-known/well-known.module';
@@ -57,6 +58,7 @@ export class AppModule {
         HealthModule,
         WellKnownModule,
         CdrModule,
+        SipGatewaysModule,
         ThrottlingModule,
       ],
       providers: [

@@ -21,6 +21,7 @@ export interface EncryptedField {
 export const ENCRYPTED_FIELDS = {
   userMfaSecret: { table: 'users', idColumn: 'id', column: 'mfa_secret_enc', kind: 'text', field: 'mfa_secret' },
   userMfaPendingSecret: { table: 'users', idColumn: 'id', column: 'mfa_pending_secret_enc', kind: 'text', field: 'mfa_pending_secret' },
+  sipGatewayPassword: { table: 'sip_gateways', idColumn: 'id', column: 'password_enc', kind: 'text', field: 'password' },
 } as const satisfies Record<string, EncryptedField>;
 
 export const ALL_ENCRYPTED_FIELDS: readonly EncryptedField[] = Object.values(ENCRYPTED_FIELDS);
