@@ -1,13 +1,13 @@
 import { type NestApplicationOptions, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express from 'express';
 import helmet from 'helmet';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module';
 import { CDR_INGEST_PATH, cdrIngestBodyParser } from './cdr/cdr-ingest-body.middleware';
 import { expressErrorHandler } from './common/http/express-error.handler';
 import { httpsOnlyBehindProxy } from './common/http/https-only.middleware';
+import { jsonBody } from './common/http/json-body.middleware';
 import { noStore } from './common/http/no-store.middleware';
 import { LimitedExpressAdapter } from './common/http/http-server.adapter';
 import { requestId } from './common/http/request-id.middleware';
@@ -17,6 +17,7 @@ import { Lifecycle } from './common/lifecycle/lifecycle';
 import { refuseWhileDraining } from './common/lifecycle/refuse-while-draining.middleware';
 import { httpsOptions } from './common/http/tls';
 import { createValidationPipe } from './common/http/validation';
+import { DEFAULT_JSON_LIMITS } from './common/validation/json-limits';
 import { createLogger } from './common/logging/logger';
 import { NestPinoLogger } from './common/logging/nest-pino-logger';
 import { requestLogger } from './common/logging/request-logger.middleware';
@@ -74,7 +75,7 @@ export async function createApp(config: AppConfig, database?: DatabaseHandle, op
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
   });
   app.use(CDR_INGEST_PATH, cdrIngestBodyParser(config));
-  app.use(withBodyOnly(express.json({ limit: config.bodyLimitBytes, strict: true })));
+  app.use(withBodyOnly(jsonBody(config.bodyLimitBytes, DEFAULT_JSON_LIMITS)));
   app.use(expressErrorHandler(config.bodyLimitBytes, logger));
 
   app.setGlobalPrefix('v1', { exclude: [{ path: '.well-known/security.txt', method: RequestMethod.GET }] });

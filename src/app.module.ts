@@ -13,6 +13,7 @@ import { CommonModule } from './common/common.module';
 import { ComplianceModule } from './compliance/compliance.module';
 import { EncryptionModule } from './common/crypto/encryption.module';
 import { ApiExceptionFilter } from './common/errors/api-exception.filter';
+import { RequestShapeGuard } from './common/validation/request-shape.guard';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.types';
 import { HealthModule } from './health/health.module';
@@ -27,14 +28,17 @@ import { InvoicesModule } from './invoices/invoices.module';
 import { PrismaModule } from './prisma/prisma.module';
 import { RetentionModule } from './retention/retention.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { SipGatewaysModule } from './sip-gateways/sip-gateways.module';
 import { RateLimitGuard } from './throttling/rate-limit.guard';
 import { ThrottlingModule } from './throttling/throttling.module';
 import { WellKnownModule } from './well-known/well-known.module';
 
 /**
- * Request path: https-only check (TRUST_PROXY mode) → request id → AuthGuard (authenticate,
- * origin check, authorise) → RateLimitGuard (per-account/per-IP budget) → IdempotencyInterceptor →
- * validation → controller; errors leave through ApiExceptionFilter.
+ * Request path: https-only check (TRUST_PROXY mode) → request id → JSON body gate (reads and
+ * bounds the body, records a refusal) → AuthGuard (authenticate, origin check, authorise) →
+ * RateLimitGuard (per-account/per-IP budget) → RequestShapeGuard (refused body, media type,
+ * unknown fields, wrong types) → IdempotencyInterceptor → validation → controller; errors leave
+ * through ApiExceptionFilter.
  */
 @Module({})
 export class AppModule {
@@ -64,6 +68,7 @@ export class AppModule {
         NumbersModule,
         InvoicesModule,
         RetentionModule,
+        SipGatewaysModule,
         ThrottlingModule,
       ],
       providers: [
@@ -71,6 +76,8 @@ export class AppModule {
         // After AuthGuard (Nest runs global guards in registration order): budgets are per account.
         // The modules' own instances, so the guard that limits refused credentials is this one too.
         { provide: APP_GUARD, useExisting: RateLimitGuard },
+        // Last guard: a refused body (see json-body.middleware.ts) has spent its budget by now.
+        { provide: APP_GUARD, useClass: RequestShapeGuard },
         { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],

@@ -79,13 +79,13 @@ describe('operator API: accounts', () => {
     [{ rate_limit_read_per_minute: 1.5 }, 'rate_limit_read_per_minute'],
     [{ rate_limit_write_per_minute: '100' }, 'rate_limit_write_per_minute'],
     [{ rate_limit_write_per_minute: 10_000_001 }, 'rate_limit_write_per_minute'],
-    [{ api_keys_enabled: true, status: 'closed' }, 'status'],
-  ])('refuses %j with 400 naming %s and changes nothing', async (body, param) => {
+    [{ api_keys_enabled: true, status: 'closed' }, 'status', 'unknown_parameter'],
+  ])('refuses %j with 400 naming %s and changes nothing', async (body, param, code = 'parameter_invalid') => {
     const account = await seedUser(t);
     const before = await t.prisma.account.findUniqueOrThrow({ where: { id: account.accountId } });
     const res = await operator().patch(`/v1/admin/accounts/${account.accountId}`).send(body);
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: 'parameter_invalid', param });
+    expect(res.body.error).toMatchObject({ code, param });
     expect(await t.prisma.account.findUniqueOrThrow({ where: { id: account.accountId } })).toEqual(before);
   });
 

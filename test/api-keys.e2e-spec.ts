@@ -129,19 +129,19 @@ describe('API keys', () => {
       [{ name: 'x', scopes: ['*', 'cdrs:read'] }, 'scopes'],
       [{ name: 'x', scopes: [] }, 'scopes'],
       [{ name: 'x', scopes: 'cdrs:read' }, 'scopes'],
-      [{ name: 'x', scopes: [42] }, 'scopes'],
+      [{ name: 'x', scopes: [42] }, 'scopes[0]'],
       [{ name: 'x', expires_at: new Date(Date.now() - 60_000).toISOString() }, 'expires_at'],
       [{ name: 'x', expires_at: 'tomorrow' }, 'expires_at'],
       [{ name: 'x', expires_at: 1893456000 }, 'expires_at'],
       [{}, 'name'],
       [{ name: '   ' }, 'name'],
       [{ name: 'x'.repeat(101) }, 'name'],
-      [{ name: 'x', key: 'didhub_live_mine' }, 'key'],
-    ])('refuses %j with 400 naming %s, and writes nothing', async (body, param) => {
+      [{ name: 'x', key: 'didhub_live_mine' }, 'key', 'unknown_parameter'],
+    ])('refuses %j with 400 naming %s, and writes nothing', async (body, param, code = 'parameter_invalid') => {
       const before = await t.prisma.apiKey.count({ where: { accountId: owner.accountId } });
       const res = await dashboard.post('/v1/api-keys').send(body);
       expect(res.status).toBe(400);
-      expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code: 'parameter_invalid', param });
+      expect(res.body.error).toMatchObject({ type: 'invalid_request_error', code, param });
       expect(await t.prisma.apiKey.count({ where: { accountId: owner.accountId } })).toBe(before);
     });
 

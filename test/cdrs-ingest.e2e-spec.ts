@@ -176,13 +176,13 @@ describe('CDR ingest from the switching platform (POST /v1/admin/cdrs)', () => {
   });
 
   it('keeps the normal body limit for requests without the operator token', async () => {
-    const res = await t
-      .http()
-      .post('/v1/admin/cdrs')
-      .set('Content-Type', 'application/json')
-      .send(JSON.stringify({ cdrs: [{ pad: 'x'.repeat(2 * 1024 * 1024) }] }));
+    // A public route shows which limit applied; on the ingest route the 401 comes first.
+    const body = JSON.stringify({ cdrs: [{ pad: 'x'.repeat(2 * 1024 * 1024) }] });
+    const res = await t.http().post('/v1/auth/login').set('Content-Type', 'application/json').send(body);
     expect(res.status).toBe(413);
     expect(res.body.error.message).toContain(`${t.config.bodyLimitBytes} bytes`);
+    const ingest = await t.http().post('/v1/admin/cdrs').set('Content-Type', 'application/json').send(body);
+    expect(ingest.status).toBe(401);
   });
 
   it('names the ingest limit, not the global one, when an operator body is too large', async () => {

@@ -8,6 +8,7 @@ import type { RouteAuth } from '../common/auth/route-auth';
 import { hasScope } from '../common/auth/scopes';
 import { CommonErrors } from '../common/errors/common-errors';
 import { ownOrigin } from '../common/http/own-origin';
+import type { AppRequest } from '../common/http/request-context';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { SessionsService } from '../sessions/sessions.service';
@@ -32,6 +33,15 @@ function requestOrigin(req: Request): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Who the request is from, recorded before the refusals below (origin, session-only, scope) so
+ * a refused request spends that principal's rate-limit budget rather than nobody's.
+ */
+function identified(req: Request, principal: CustomerPrincipal): void {
+  const state = (req as AppRequest).didhub;
+  if (state) state.principal = principal;
 }
 
 /**
@@ -62,6 +72,7 @@ export class RequestAuthenticator extends Authenticator {
     if (req.headers.authorization !== undefined) {
       const principal = await this.apiKeys.principalFor(req);
       if (!principal) throw AuthErrors.invalidApiKey();
+      identified(req, principal);
       if (route.sessionOnly) throw AuthErrors.sessionRequired();
       await this.authorise(principal, route);
       return principal;
@@ -69,6 +80,7 @@ export class RequestAuthenticator extends Authenticator {
 
     const principal = await this.sessions.authenticate(req);
     if (!principal) return null;
+    identified(req, principal);
     if (MUTATING.has(req.method)) {
       const origin = requestOrigin(req);
       // The API's own origin is same-origin (Swagger UI at /docs), not a cross-site request.

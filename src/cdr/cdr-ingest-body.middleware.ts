@@ -1,10 +1,20 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
+import { jsonBody } from '../common/http/json-body.middleware';
+import type { JsonLimits } from '../common/validation/json-limits';
 import type { AppConfig } from '../config/config.types';
 
 export const CDR_INGEST_PATH = '/v1/admin/cdrs';
 /** 10,000 CDRs are ~3-4 MB of JSON; the global limit stays small for everything else. */
 export const CDR_INGEST_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+/** {"cdrs":[{...16 fields}, ...]} for up to 10,000 records; no field is long or nested. */
+const CDR_INGEST_JSON_LIMITS: JsonLimits = {
+  maxDepth: 4,
+  maxKeysPerObject: 100,
+  maxNodes: 500_000,
+  maxStringLength: 1_000,
+  maxKeyLength: 100,
+};
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -16,7 +26,7 @@ function digest(value: string): Buffer {
  * falls through to the global parser and its normal limit; the guard still authenticates.
  */
 export function cdrIngestBodyParser(config: Pick<AppConfig, 'adminApiToken'>): RequestHandler {
-  const parse = express.json({ limit: CDR_INGEST_BODY_LIMIT_BYTES, strict: true });
+  const parse = jsonBody(CDR_INGEST_BODY_LIMIT_BYTES, CDR_INGEST_JSON_LIMITS);
   const expected = config.adminApiToken ? digest(`Bearer ${config.adminApiToken}`) : null;
   return (req, res, next) => {
     const header = req.headers.authorization;

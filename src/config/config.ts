@@ -268,7 +268,7 @@ export function loadConfig(env: Env): AppConfig {
     mailDir: resolve(str(env, 'MAIL_DIR') ?? resolve(dataDir, 'mail')),
     mailFrom: str(env, 'MAIL_FROM') ?? 'DIDHub <no-reply@didhub.io>',
     dashboardOrigins: parseOrigins(str(env, 'DASHBOARD_ORIGINS')),
-    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1048576, 1024, 104857600),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 65536, 1024, 104857600),
     documentMaxBytes: int(env, 'DOCUMENT_MAX_BYTES', 10485760, 1024, 104857600),
     bcryptCost,
     logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),

@@ -9,6 +9,7 @@ import {
 import type { Response } from 'express';
 import type { AuthFailureLimiter } from '../common/auth/auth-failure-limiter';
 import { clientIp } from '../common/http/client-ip';
+import type { CustomerPrincipal } from '../common/auth/principal';
 import type { AppRequest } from '../common/http/request-context';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
@@ -83,9 +84,13 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
     return true;
   }
 
-  /** A request whose credentials were refused is anonymous traffic: it spends its IP's budget. */
+  /**
+   * A refused request spends budget: its principal's when it was identified (a 403 for the
+   * origin, scheme or scope), else its IP's as anonymous traffic (a 401).
+   */
   async spendOnFailure(req: AppRequest, res: Response): Promise<void> {
-    const policy = this.anonymousPolicy(req);
+    const principal = req.didhub?.principal;
+    const policy = principal && principal.kind !== 'admin' ? await this.accountPolicy(req, principal) : this.anonymousPolicy(req);
     res.setHeader('RateLimit-Policy', policyHeader(policy));
     await this.spend(policy, this.counterKey(policy), RATE_LIMIT_WINDOW_MS, 0, res);
   }
@@ -112,6 +117,11 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
     }
     if (!principal) return this.anonymousPolicy(req);
     if (principal.kind === 'admin') return null;
+    return this.accountPolicy(req, principal);
+  }
+
+  private async accountPolicy(req: AppRequest, principal: CustomerPrincipal): Promise<AppliedPolicy> {
+    const limits = this.config.rateLimit;
     // Read with the credentials when the principal came with its account (always, today): an
     // operator's change holds from the next request on every instance. The cache is the fallback.
     const overrides = principal.account

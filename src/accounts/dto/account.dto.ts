@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, MaxLength, MinLength } from 'class-validator';
+import { SingleLine } from '../../common/validation/single-line';
 import type { AccountRow } from '../accounts.repository';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -11,6 +12,7 @@ export class UpdateAccountDto {
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @SingleLine()
   name: string;
 }
 

@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { SCOPES } from '../../common/auth/scopes';
+import { SingleLine } from '../../common/validation/single-line';
 
 export class CreateApiKeyDto {
   @ApiProperty({ description: 'A label to tell keys apart, e.g. "billing sync".', maxLength: 100, example: 'billing sync' })
   @IsString()
   @MaxLength(100)
   @Matches(/\S/, { message: 'name must not be blank' })
+  @SingleLine()
   name: string;
 
   @ApiPropertyOptional({

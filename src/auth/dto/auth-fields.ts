@@ -2,6 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
+import { SingleLine } from '../../common/validation/single-line';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../password-policy';
 
 /** Trimmed and lower-cased before validation, so one mailbox is one user. */
@@ -52,4 +53,5 @@ export const DisplayNameField = (example: string) =>
     IsString(),
     MinLength(1),
     MaxLength(100),
+    SingleLine(),
   );

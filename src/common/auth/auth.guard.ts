@@ -32,7 +32,9 @@ export class AuthGuard implements CanActivate {
     try {
       principal = await this.authenticator.authenticate(req, route);
     } catch (error) {
-      if (error instanceof ApiError && error.getStatus() === 401) await this.spendFailure(context);
+      // Every refusal (bad credentials 401, CSRF, session-only and missing-scope 403) spends
+      // budget and carries the RateLimit headers, like any other response.
+      if (error instanceof ApiError && error.getStatus() < 500) await this.spendFailure(context);
       throw error;
     }
     if (!principal) {

@@ -26,6 +26,7 @@ export const ENCRYPTED_FIELDS = {
   endUserRegistrationNumber: { table: 'end_users', idColumn: 'id', column: 'registration_number_enc', kind: 'text', field: 'registration_number' },
   documentChunk: { table: 'document_chunks', idColumn: 'id', column: 'data', kind: 'bytea', field: 'content' },
   mailOutboxPayload: { table: 'mail_outbox', idColumn: 'id', column: 'payload_enc', kind: 'text', field: 'payload' },
+  sipGatewayPassword: { table: 'sip_gateways', idColumn: 'id', column: 'password_enc', kind: 'text', field: 'password' },
 } as const satisfies Record<string, EncryptedField>;
 
 export const ALL_ENCRYPTED_FIELDS: readonly EncryptedField[] = Object.values(ENCRYPTED_FIELDS);

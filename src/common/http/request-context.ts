@@ -1,10 +1,15 @@
 import type { Request } from 'express';
 import type { Principal } from '../auth/principal';
+import type { ApiError } from '../errors/api-error';
 
 /** Fields the pipeline attaches to the Express request. */
 export interface RequestState {
   requestId: string;
   principal?: Principal;
+  /** Set when the body was read as JSON (json-body.middleware.ts). */
+  bodyRead?: boolean;
+  /** Why the body was refused; raised by RequestShapeGuard after authentication and throttling. */
+  bodyError?: ApiError;
   [extra: string]: unknown;
 }
 

@@ -1,5 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { apiError } from '../errors/api-error';
+import { InputErrors } from '../validation/input-errors';
 
 function firstFailure(errors: ValidationError[], parent = ''): { param: string; message: string } | null {
   for (const error of errors) {
@@ -27,10 +28,9 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
       const failure = firstFailure(errors) ?? { param: undefined, message: 'The request is invalid.' };
-      const message = failure.message.startsWith('property ')
-        ? `Unknown field: ${failure.param}.`
-        : failure.message;
-      return apiError(400, 'parameter_invalid', message, { param: failure.param });
+      // RequestShapeGuard refuses unknown fields first; this is the net for anything it could not see.
+      if (failure.message.startsWith('property ') && failure.param) return InputErrors.unknownParameter(failure.param);
+      return apiError(400, 'parameter_invalid', failure.message, { param: failure.param });
     },
   });
 }

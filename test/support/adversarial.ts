@@ -1,0 +1,93 @@
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import type request from 'supertest';
+import { listRoutes, type RouteEntry } from '../../src/common/auth/route-inventory';
+import { bearerClient, seedApiKey, seedUser, sessionClient } from './seed';
+import { TEST_ADMIN_TOKEN, type TestApp, type TestClient } from './test-app';
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface MutatingRoute extends RouteEntry {
+  /** The path with every `:param` filled in (the refusals under test come before any look-up). */
+  url: string;
+  /** Declared JSON body properties from the OpenAPI document (empty when the route takes no body). */
+  bodyProperties: string[];
+}
+
+/**
+ * Every mutating route of the running app, read from Nest's router, so routes added later are
+ * covered without editing the suites; body properties from the app's own OpenAPI document.
+ */
+export async function mutatingRoutes(t: TestApp): Promise<MutatingRoute[]> {
+  const routes = listRoutes(t.app.get(DiscoveryService), t.app.get(MetadataScanner), t.app.get(Reflector), 'v1').filter((r) =>
+    MUTATING.has(r.method),
+  );
+  const openapi = (await t.http().get('/docs/openapi.json').expect(200)).body as OpenApiDocument;
+  return routes.map((route) => ({
+    ...route,
+    url: route.path.replace(/:([A-Za-z_]+)/g, (_, name: string) => (name === 'id' ? 'xyz_0000000000000000000000' : 'x')),
+    bodyProperties: bodyPropertiesOf(openapi, route),
+  }));
+}
+
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: SchemaRef }> } }>>;
+  components?: { schemas?: Record<string, { properties?: Record<string, unknown> }> };
+}
+interface SchemaRef {
+  $ref?: string;
+  properties?: Record<string, unknown>;
+}
+
+function bodyPropertiesOf(openapi: OpenApiDocument, route: RouteEntry): string[] {
+  const path = route.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+  const operation = openapi.paths[path]?.[route.method.toLowerCase()];
+  const schema = operation?.requestBody?.content?.['application/json']?.schema;
+  if (!schema) return [];
+  const resolved = schema.$ref ? openapi.components?.schemas?.[schema.$ref.split('/').pop()!] : schema;
+  return Object.keys(resolved?.properties ?? {});
+}
+
+export interface Callers {
+  /** A client carrying the credentials the route takes (none, operator token, session + Origin, or an API key). */
+  for(route: RouteEntry, scheme?: 'session' | 'bearer'): TestClient;
+}
+
+/** One owner (all permissions) with a session and an all-scopes key, and the operator token. */
+export async function callers(t: TestApp): Promise<Callers> {
+  const owner = await seedUser(t, { apiKeysEnabled: true });
+  const session = await sessionClient(t, owner);
+  const key = await seedApiKey(t, owner.accountId, ['*']);
+  return {
+    for(route, scheme = 'session') {
+      if (route.auth === 'public') return t.http();
+      if (route.auth === 'admin token') return t.http().set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+      if (scheme === 'bearer' && route.auth.startsWith('session|api_key')) return bearerClient(t, key);
+      return session;
+    },
+  };
+}
+
+export function send(client: TestClient, route: MutatingRoute): request.Test {
+  switch (route.method) {
+    case 'POST':
+      return client.post(route.url);
+    case 'PUT':
+      return client.put(route.url);
+    case 'PATCH':
+      return client.patch(route.url);
+    default:
+      return client.delete(route.url);
+  }
+}
+
+/** `[[[...]]]` nested `depth` levels deep under one key. */
+export function deepBody(depth: number): string {
+  return `{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+}
+
+/** `count` distinct unknown keys in one object (90,000 make about 1 MB). */
+export function manyKeysBody(count: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < count; i++) parts.push(`"u${i}":1`);
+  return `{${parts.join(',')}}`;
+}
