@@ -40,6 +40,8 @@ describe('input edge: reproductions', () => {
     expect(res.body.error).toMatchObject({ code: 'parameter_invalid', param: 'name', message: 'name must be a string.' });
     const missing = await dashboard.post('/v1/api-keys').send({}).expect(400);
     expect(missing.body.error).toMatchObject({ param: 'name', message: 'name is required: a string.' });
+    const noBody = await dashboard.post('/v1/api-keys').expect(400);
+    expect(noBody.body.error).toMatchObject({ param: 'name', message: 'name is required: a string.' });
     const integer = await t.http().patch(`/v1/admin/accounts/${accountId}`).set('Authorization', `Bearer ${t.config.adminApiToken}`).send({ rate_limit_read_per_minute: 1e20 });
     expect(integer.status).toBe(400);
     expect(integer.body.error).toMatchObject({ param: 'rate_limit_read_per_minute', message: 'rate_limit_read_per_minute must be an integer.' });

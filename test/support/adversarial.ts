@@ -11,6 +11,8 @@ export interface MutatingRoute extends RouteEntry {
   url: string;
   /** Declared JSON body properties from the OpenAPI document (empty when the route takes no body). */
   bodyProperties: string[];
+  /** False for routes whose documented body is another media type only (a multipart upload). */
+  takesJson: boolean;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function mutatingRoutes(t: TestApp): Promise<MutatingRoute[]> {
     ...route,
     url: route.path.replace(/:([A-Za-z_]+)/g, (_, name: string) => (name === 'id' ? 'xyz_0000000000000000000000' : 'x')),
     bodyProperties: bodyPropertiesOf(openapi, route),
+    takesJson: takesJson(openapi, route),
   }));
 }
 
@@ -38,9 +41,17 @@ interface SchemaRef {
   properties?: Record<string, unknown>;
 }
 
+function operationOf(openapi: OpenApiDocument, route: RouteEntry) {
+  return openapi.paths[route.path.replace(/:([A-Za-z_]+)/g, '{$1}')]?.[route.method.toLowerCase()];
+}
+
+function takesJson(openapi: OpenApiDocument, route: RouteEntry): boolean {
+  const content = operationOf(openapi, route)?.requestBody?.content;
+  return !content || 'application/json' in content;
+}
+
 function bodyPropertiesOf(openapi: OpenApiDocument, route: RouteEntry): string[] {
-  const path = route.path.replace(/:([A-Za-z_]+)/g, '{$1}');
-  const operation = openapi.paths[path]?.[route.method.toLowerCase()];
+  const operation = operationOf(openapi, route);
   const schema = operation?.requestBody?.content?.['application/json']?.schema;
   if (!schema) return [];
   const resolved = schema.$ref ? openapi.components?.schemas?.[schema.$ref.split('/').pop()!] : schema;

@@ -52,7 +52,8 @@ export class RequestShapeGuard implements CanActivate {
         throw InputErrors.unsupportedMediaType(shape.takesJson ? [JSON_MEDIA_TYPE, ...shape.otherMediaTypes] : shape.otherMediaTypes);
       }
     }
-    if (state?.bodyRead) checkBody(req.body, shape.body);
+    // A JSON body, or none at all (a DTO route then reports its first missing field).
+    if (state?.bodyRead || !hasBody(req)) checkBody(req.body, shape.body);
     checkQuery(req.query as Record<string, unknown>, shape.query);
     for (const [name, value] of Object.entries(req.params ?? {})) {
       if (typeof value === 'string') checkString(value, name, MAX_PATH_PARAM_LENGTH);
@@ -99,7 +100,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function checkBody(body: unknown, part: Part): void {
-  if (body === undefined || part.kind === 'any') return;
+  if (part.kind === 'any') return;
+  if (body === undefined) {
+    if (part.kind === 'dto') checkObject({}, part.schema, '');
+    return;
+  }
   if (part.kind === 'none') {
     if (!isPlainObject(body)) throw InputErrors.noBodyAccepted();
     const [first] = Object.keys(body);
