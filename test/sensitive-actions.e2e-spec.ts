@@ -220,4 +220,43 @@ describe('sensitive actions: step-up and MFA rules', () => {
       }
     }
   });
+
+  it('leaves no unkeyed hash of a password or code in any stored row', async () => {
+    const { user, secret, recoveryCodes, cookie } = await withMfa();
+    const password = 'a fresh passphrase for hashing 91';
+    const c = client(cookie);
+    const totp = codeAt(secret);
+    await c.post('/v1/auth/reauthenticate').set('Idempotency-Key', `unkeyed-${user.userId}`).send({ code: totp }).expect(200);
+    const regenerated = await c.post('/v1/auth/mfa/recovery-codes').set('Idempotency-Key', `regen-${user.userId}`).send({ code: recoveryCodes[0] }).expect(200);
+    await c.post('/v1/auth/password/change').set('Idempotency-Key', `change-${user.userId}`)
+      .send({ current_password: SEED_PASSWORD, new_password: password }).expect(204);
+    await t.http().post('/v1/auth/login').send({ email: user.email, password: 'a wrong guess 1234' }).expect(401);
+
+    const tables = await t.prisma.$queryRawUnsafe<{ table_name: string }[]>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+    );
+    let dump = '';
+    for (const { table_name } of tables) {
+      const rows = await t.prisma.$queryRawUnsafe<{ row: string }[]>(`SELECT row_to_json(x)::text AS row FROM "${table_name}" x`);
+      dump += rows.map((r) => r.row).join('\n');
+    }
+    const secrets = [SEED_PASSWORD, password, 'a wrong guess 1234', totp, ...recoveryCodes, ...(regenerated.body.recovery_codes as string[])];
+    for (const value of secrets) {
+      for (const form of [value, value.replace('-', ''), `didhub-recovery:${value.replace('-', '')}`]) {
+        const digest = createHash('sha256').update(form).digest();
+        expect(dump).not.toContain(digest.toString('hex'));
+        expect(dump).not.toContain(digest.toString('base64'));
+      }
+    }
+    // Not even the bodies that carried them, hashed whole or as a request fingerprint.
+    const bodies: [string, object][] = [
+      ['/v1/auth/reauthenticate', { code: totp }],
+      ['/v1/auth/password/change', { current_password: SEED_PASSWORD, new_password: password }],
+    ];
+    for (const [path, body] of bodies) {
+      const json = JSON.stringify(body);
+      expect(dump).not.toContain(createHash('sha256').update(json).digest('hex'));
+      expect(dump).not.toContain(createHash('sha256').update(`POST\n${path}\njson:${json}`).digest('hex'));
+    }
+  });
 });
