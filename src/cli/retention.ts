@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommonModule } from '../common/common.module';
+import { EncryptionModule } from '../common/crypto/encryption.module';
 import { createLogger } from '../common/logging/logger';
 import { loadConfigFromProcess } from '../config/config';
 import { ConfigModule } from '../config/config.module';
@@ -18,7 +19,13 @@ class RetentionCliModule {
     return {
       module: RetentionCliModule,
       // Migrations are the deploy's job; a retention run must not change the schema.
-      imports: [ConfigModule.forRoot(config, createLogger(config)), PrismaModule.forRoot({ migrate: false }), CommonModule, RetentionModule],
+      imports: [
+        ConfigModule.forRoot(config, createLogger(config)),
+        PrismaModule.forRoot({ migrate: false }),
+        CommonModule,
+        EncryptionModule,
+        RetentionModule,
+      ],
     };
   }
 }
@@ -33,7 +40,7 @@ async function main(): Promise<void> {
   const loaded = loadConfigFromProcess();
   // This process only runs the job once: never the schedule. Logs stay quiet unless asked for.
   const config: AppConfig = { ...loaded, logLevel: loaded.logLevel === 'info' ? 'warn' : loaded.logLevel, retention: { ...loaded.retention, enabled: false } };
-  const app = await NestFactory.createApplicationContext(RetentionCliModule.forRoot(config), { logger: false });
+  const app = await NestFactory.createApplicationContext(RetentionCliModule.forRoot(config), { logger: false, abortOnError: false });
   try {
     console.log(`Retention ${dryRun ? 'dry run (nothing will change)' : 'run'} in batches of ${batchSize ?? config.retention.batchSize}.`);
     const run = await app.get(RetentionService).run('cli', {
