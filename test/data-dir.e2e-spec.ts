@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exposedPaths } from '../src/prisma/data-dir';
-import type { PgliteHandle } from '../src/prisma/database';
-import { openFromSnapshot } from '../src/prisma/pglite-snapshot';
+import { openPglite, type PgliteHandle } from '../src/prisma/database';
 import { serverEnv, startServerProcess } from './support/server-process';
 
 describe('the embedded data directory', () => {
@@ -13,7 +12,7 @@ describe('the embedded data directory', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'didhub-datadir-'));
     // Another process holding the database: this test process.
-    handle = await openFromSnapshot(process.env.DIDHUB_TEST_SNAPSHOT!, join(dataDir, 'pglite'));
+    handle = await openPglite(join(dataDir, 'pglite'));
     await handle.query('CREATE TABLE probe (x int)');
   });
   afterAll(async () => {

@@ -50,6 +50,8 @@ describe('SIGTERM with requests in flight', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  jest.setTimeout(150_000);
+
   it('finishes in-flight requests (closing their connections), refuses new connections, cuts a stalled export at the deadline and exits 0', async () => {
     const stalled = await startStalledExport(server.port, apiKey);
 

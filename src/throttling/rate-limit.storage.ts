@@ -40,6 +40,8 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
   private readonly client: Redis | null;
   private readonly redis: ThrottlerStorageRedisService | null;
   private lastFailureLoggedAt = 0;
+  /** Which counters the last request used; each switch is logged once. */
+  private onRedis = true;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -77,9 +79,10 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
     if (this.redis) {
       try {
         const record = await this.redis.increment(key, ttl, limit, Math.max(1, blockDuration), throttlerName);
+        this.redisAnswered();
         return record.isBlocked ? { ...record, timeToBlockExpire: Math.max(1, record.timeToExpire) } : record;
       } catch (err) {
-        this.logFailure(err, 'redis rate-limit counter failed; using in-memory counters (fail open)');
+        this.redisFailed(err);
       }
     }
     // Every counter key already names its policy (see RateLimitGuard.counterKey).
@@ -92,9 +95,10 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
       try {
         const hitKey = `{${key}:${throttlerName}}:hits`;
         const [hits, pttl] = await Promise.all([this.client.get(hitKey), this.client.pttl(hitKey)]);
+        this.redisAnswered();
         return { used: Number(hits ?? 0), resetSeconds: pttl > 0 ? Math.ceil(pttl / 1000) : Math.ceil(ttl / 1000) };
       } catch (err) {
-        this.logFailure(err, 'redis rate-limit peek failed; using in-memory counters (fail open)');
+        this.redisFailed(err);
       }
     }
     return this.memory.peek(key, ttl);
@@ -103,6 +107,18 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
   onApplicationShutdown(): void {
     this.memory.close();
     this.client?.disconnect(false);
+  }
+
+  private redisFailed(err: unknown): void {
+    if (!this.onRedis) return;
+    this.onRedis = false;
+    this.logger.error({ err: safeError(err) }, 'rate limits: Redis unreachable; switched to in-memory counters (fail open)');
+  }
+
+  private redisAnswered(): void {
+    if (this.onRedis) return;
+    this.onRedis = true;
+    this.logger.info('rate limits: Redis is back; switched to shared counters');
   }
 
   private logFailure(err: unknown, message: string): void {
