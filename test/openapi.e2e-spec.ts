@@ -153,7 +153,7 @@ describe('OpenAPI document', () => {
     const report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { totals: { errors: number; warnings: number }; problems: unknown[] };
     expect(report.problems).toEqual([]);
     expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
-  });
+  }, 240_000);
 
   it('generates a typed client with openapi-typescript that type-checks a program calling three operations and handling an error', async () => {
     await node([bin('openapi-typescript/bin/cli.js'), join(dir, 'openapi.json'), '-o', join(dir, 'schema.d.ts')]);
@@ -174,5 +174,5 @@ describe('OpenAPI document', () => {
       ts.getPreEmitDiagnostics(program, program.getSourceFile(join(dir, file))).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
     expect(problems('client.ts')).toEqual([]);
     expect(problems('wrong.ts')).toEqual([expect.stringContaining("Property 'total_count' does not exist")]);
-  });
+  }, 240_000);
 });

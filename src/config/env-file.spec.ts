@@ -23,7 +23,7 @@ describe('.env and .env.example', () => {
 
   it('lists every variable the configuration reads, in .env.example and in the README', () => {
     const source = readFileSync(join(ROOT, 'src/config/config.ts'), 'utf8');
-    const names = [...new Set([...source.matchAll(/(?:str|int)\(env, '([A-Z0-9_]+)'/g)].map((m) => m[1]))];
+    const names = [...new Set([...source.matchAll(/(?:str|int|bool|cronExpression)\(env, '([A-Z0-9_]+)'/g)].map((m) => m[1]))];
     expect(names.length).toBeGreaterThan(20);
     const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
