@@ -114,12 +114,38 @@ describe('operator commands from a pruned production install', () => {
     expect(bad.stderr).toContain('usage');
   }, COMMAND_TIMEOUT);
 
+  it('retention reports per rule, a dry run changes nothing, a real run deletes what is past its period', async () => {
+    const attempt = newId('loginAttempt');
+    const db = await PGlite.create(join(app, 'data/pglite'));
+    await db.query("INSERT INTO login_attempts (id, success, method, created_at) VALUES ($1, false, 'password', now() - interval '100 days')", [attempt]);
+    await db.close();
+    const count = async () => {
+      const check = await PGlite.create(join(app, 'data/pglite'));
+      const { rows } = await check.query<{ n: number }>('SELECT count(*)::int AS n FROM login_attempts WHERE id = $1', [attempt]);
+      await check.close();
+      return rows[0].n;
+    };
+
+    const dry = await didhub('retention', '--dry-run');
+    expect(dry).toMatchObject({ code: 0 });
+    expect(dry.stdout).toContain('dry run (nothing will change)');
+    expect(dry.stdout).toMatch(/^login_history\s+login_history=1$/m);
+    expect(await count()).toBe(1);
+    const real = await didhub('retention', '--batch-size=10');
+    expect(real).toMatchObject({ code: 0 });
+    expect(real.stdout).toMatch(/^Run rrun_\w+ completed: .*login_history=1/m);
+    expect(await count()).toBe(0);
+    const bad = await didhub('retention', '--nonsense');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('usage');
+  }, COMMAND_TIMEOUT);
+
   it('lists the commands for an unknown one, and every command has a case here and a no-build npm script', async () => {
     const unknown = await didhub('nope');
     expect(unknown.code).toBe(2);
     for (const name of Object.keys(COMMANDS)) expect(unknown.stderr).toContain(name);
     // A command added to src/cli/didhub.ts needs a case above: update this list with it.
-    expect(Object.keys(COMMANDS).sort()).toEqual(['cdrs:import', 'db:migrate', 'db:status', 'keys:rotate']);
+    expect(Object.keys(COMMANDS).sort()).toEqual(['cdrs:import', 'db:migrate', 'db:status', 'keys:rotate', 'retention']);
     const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     for (const name of Object.keys(COMMANDS)) expect(scripts[name]).toBe(`node dist/src/cli/didhub.js ${name}`);
   }, COMMAND_TIMEOUT);
