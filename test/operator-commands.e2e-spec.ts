@@ -114,14 +114,30 @@ describe('operator commands from a pruned production install', () => {
     expect(bad.stderr).toContain('usage');
   }, COMMAND_TIMEOUT);
 
-  it('retention runs once (dry run, then for real) and reports each rule', async () => {
+  it('retention reports per rule, a dry run changes nothing, a real run deletes what is past its period', async () => {
+    const attempt = newId('loginAttempt');
+    const db = await PGlite.create(join(app, 'data/pglite'));
+    await db.query("INSERT INTO login_attempts (id, success, method, created_at) VALUES ($1, false, 'password', now() - interval '100 days')", [attempt]);
+    await db.close();
+    const count = async () => {
+      const check = await PGlite.create(join(app, 'data/pglite'));
+      const { rows } = await check.query<{ n: number }>('SELECT count(*)::int AS n FROM login_attempts WHERE id = $1', [attempt]);
+      await check.close();
+      return rows[0].n;
+    };
+
     const dry = await didhub('retention', '--dry-run');
     expect(dry).toMatchObject({ code: 0 });
-    expect(dry.stdout).toContain('Retention dry run (nothing will change)');
-    expect(dry.stdout).toMatch(/Run \S+ completed/);
-    const real = await didhub('retention', '--batch-size=50');
+    expect(dry.stdout).toContain('dry run (nothing will change)');
+    expect(dry.stdout).toMatch(/^login_history\s+login_history=1$/m);
+    expect(await count()).toBe(1);
+    const real = await didhub('retention', '--batch-size=10');
     expect(real).toMatchObject({ code: 0 });
-    expect(real.stdout).toContain('Retention run in batches of 50.');
+    expect(real.stdout).toMatch(/^Run rrun_\w+ completed: .*login_history=1/m);
+    expect(await count()).toBe(0);
+    const bad = await didhub('retention', '--nonsense');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('usage');
   }, COMMAND_TIMEOUT);
 
   it('lists the commands for an unknown one, and every command has a case here and a no-build npm script', async () => {

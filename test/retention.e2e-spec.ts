@@ -150,6 +150,20 @@ describe('retention job', () => {
     await t.prisma.mfaRecoveryCode.create({ data: { id: newId('membership'), userId: owner.userId, codeHmac: 'x'.repeat(64) } });
     await t.prisma.oAuthIdentity.create({ data: { id: newId('oauthIdentity'), userId: owner.userId, provider: 'idp', subject: newId('user') } });
     await seedApiKey(t, owner.accountId);
+    const gatewayHost = `pbx-${newId('account').slice(-8).toLowerCase()}.example.net`;
+    await t.prisma.sipGateway.create({
+      data: {
+        id: newId('sipGateway'),
+        accountId: owner.accountId,
+        name: 'Office PBX',
+        host: gatewayHost,
+        port: 5060,
+        transport: 'udp',
+        username: `trunk-${ownerName}`,
+        passwordEnc: 'ciphertext-stand-in',
+        passwordUpdatedAt: new Date(),
+      },
+    });
     await seedSession(t, owner);
     await seedSession(t, shared);
     await seedLoginAttempt(t, owner.userId, 3);
@@ -175,7 +189,7 @@ describe('retention job', () => {
       invoice,
       kyc,
       draft,
-      personal: [owner.email, member.email, ownerName, memberName, invitee, accountName, ...numbers, ...endUserNames, kyc.e164!],
+      personal: [owner.email, member.email, ownerName, memberName, invitee, accountName, gatewayHost, ...numbers, ...endUserNames, kyc.e164!],
     };
   }
 
@@ -201,6 +215,7 @@ describe('retention job', () => {
     expect(await t.prisma.membership.count({ where })).toBe(0);
     expect(await t.prisma.session.count({ where })).toBe(0);
     expect(await t.prisma.apiKey.count({ where })).toBe(0);
+    expect(await t.prisma.sipGateway.count({ where })).toBe(0);
     expect(await t.prisma.idempotencyRecord.count({ where })).toBe(0);
     expect(await t.prisma.emailToken.count({ where })).toBe(0);
     expect(await t.prisma.loginAttempt.count({ where: { userId: seeded.owner.userId } })).toBe(0);

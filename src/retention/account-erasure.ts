@@ -33,6 +33,7 @@ export class AccountErasure {
 
     await tx.$executeRawUnsafe('DELETE FROM sessions WHERE account_id = $1 OR user_id = ANY($2)', accountId, dropped);
     await tx.$executeRawUnsafe('DELETE FROM api_keys WHERE account_id = $1', accountId);
+    await tx.$executeRawUnsafe('DELETE FROM sip_gateways WHERE account_id = $1', accountId);
     await tx.$executeRawUnsafe('DELETE FROM idempotency_records WHERE account_id = $1', accountId);
     await tx.$executeRawUnsafe('DELETE FROM email_tokens WHERE account_id = $1 OR user_id = ANY($2)', accountId, dropped);
     await tx.$executeRawUnsafe('DELETE FROM mfa_challenges WHERE account_id = $1 OR user_id = ANY($2)', accountId, dropped);
