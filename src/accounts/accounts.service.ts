@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { CustomerPrincipal, SessionPrincipal } from '../common/auth/principal';
 import { ALL_SCOPES } from '../common/auth/scopes';
 import { CommonErrors } from '../common/errors/common-errors';
-import { AuthErrors } from '../auth/auth-errors';
 import { AccountErrors } from './account-errors';
 import { requireManager } from './account-roles';
 import { AccountsRepository } from './accounts.repository';
@@ -25,7 +24,7 @@ export class AccountsService {
   /** Owners and admins rename with a session; an API key needs the `*` scope (DESIGN §6). */
   async rename(principal: CustomerPrincipal, name: string): Promise<AccountResponseDto> {
     if (principal.kind === 'api_key') {
-      if (!principal.scopes.includes(ALL_SCOPES)) throw AuthErrors.missingScope(ALL_SCOPES);
+      if (!principal.scopes.includes(ALL_SCOPES)) throw CommonErrors.missingScope(ALL_SCOPES);
     } else {
       requireManager(principal);
     }

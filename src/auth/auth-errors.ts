@@ -1,4 +1,5 @@
 import { apiError } from '../common/errors/api-error';
+import { CommonErrors } from '../common/errors/common-errors';
 
 /** Error codes of authentication and authorisation (the guard's refusals). */
 export const AuthErrors = {
@@ -8,8 +9,7 @@ export const AuthErrors = {
     apiError(403, 'session_required', 'This endpoint is only available to a signed-in dashboard session, not to API keys.'),
   csrfOriginMismatch: () =>
     apiError(403, 'csrf_origin_mismatch', 'Cookie-authenticated changes must come from an allowed dashboard origin.'),
-  missingScope: (scope: string) =>
-    apiError(403, 'insufficient_permissions', `This request needs the ${scope} permission.`),
+  missingScope: CommonErrors.missingScope,
   invalidCredentials: () => apiError(401, 'invalid_credentials', 'The email address or password is incorrect.'),
   emailNotVerified: () =>
     apiError(403, 'email_not_verified', 'Verify your email address first: follow the link in the mail we sent you.'),

@@ -6,6 +6,8 @@ export const CommonErrors = {
   routeNotFound: () => apiError(404, 'route_not_found', 'No such endpoint.'),
   unauthenticated: () =>
     apiError(401, 'authentication_required', 'Authentication required: a didhub_sid session cookie or a Bearer API key.'),
+  /** A key's scopes or a member's permissions lack what the request needs. */
+  missingScope: (scope: string) => apiError(403, 'insufficient_permissions', `This request needs the ${scope} permission.`),
   forbidden: (message = 'You do not have permission to do this.') => apiError(403, 'forbidden', message),
   httpsRequired: () => apiError(403, 'https_required', 'This API is only served over HTTPS.'),
   invalidParam: (param: string, message: string) =>
