@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   logger.info(
     {
       api,
+      port,
       docs: `${api}/docs`,
       data_dir: config.dataDir,
       database: config.databaseUrl ? 'postgresql (DATABASE_URL)' : `embedded, ${join(config.dataDir, 'pglite')}`,

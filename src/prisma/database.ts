@@ -151,8 +151,22 @@ export function openPostgres(connectionString: string, pools: PoolOptions = DEFA
         client.release(!unlocked);
       }
     },
-    close: () => (closed ??= Promise.all([pool.end(), exportPool?.end()]).then(() => undefined)),
+    // pg's Pool.end() waits for every checked-out client. An export cut at the shutdown deadline
+    // may still hold its COPY connection; it is not waited for beyond EXPORT_POOL_CLOSE_MS (the
+    // process exits next, and the server cancels the COPY when the socket goes).
+    close: () => (closed ??= Promise.all([pool.end(), exportPool && boundedEnd(exportPool, EXPORT_POOL_CLOSE_MS)]).then(() => undefined)),
   };
+}
+
+const EXPORT_POOL_CLOSE_MS = 2000;
+
+function boundedEnd(pool: Pool, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([pool.end().catch(() => undefined), waited]).finally(() => clearTimeout(timer));
 }
 
 /**
