@@ -92,6 +92,10 @@ describe('SIGTERM with requests in flight', () => {
     expect(elapsed).toBeLessThan((GRACE_SECONDS + 3) * 1000);
 
     // The export was cut at the deadline: no terminating chunk, so it cannot pass for complete.
+    // Read what the kernel still buffers for the paused reader: a paused socket reports its
+    // close only once that is consumed.
+    stalled.socket.on('data', (chunk: Buffer) => stalled.received.push(chunk));
+    stalled.socket.resume();
     await stalled.closed;
     const received = Buffer.concat(stalled.received).toString('latin1');
     expect(received).toMatch(/^HTTP\/1\.1 200/);
