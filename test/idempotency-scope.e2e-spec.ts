@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { newId } from '../src/common/ids/ids';
 import { IdempotencyService } from '../src/idempotency/idempotency.service';
-import { startSlowSmtpServer, type TestSmtpServer } from './support/smtp-server';
 import { seedUser, sessionClient } from './support/seed';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -64,40 +63,42 @@ describe('Idempotency-Key: scoped to who asked, keyed fingerprints', () => {
 
 describe('Idempotency-Key: a slow request keeps its key and never runs twice', () => {
   let t: TestApp;
-  let smtp: TestSmtpServer;
+
   beforeAll(async () => {
-    // Every mail takes 4 s; the lease is 1 s, so only renewing it keeps a retry out.
-    smtp = await startSlowSmtpServer(4000);
-    t = await startTestApp({ env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, IDEMPOTENCY_LOCK_SECONDS: '1' } });
+    // Hashing the new password at bcrypt cost 15 takes seconds on these cores; the lease is 1 s,
+    // so only renewing it keeps a retry out. (Mail no longer makes a request slow: it leaves
+    // through the outbox.)
+    t = await startTestApp({ env: { BCRYPT_COST: '15', IDEMPOTENCY_LOCK_SECONDS: '1' } });
   });
+
   afterAll(async () => {
     await t.close();
-    await smtp.close();
   });
 
   it('refuses a retry while the first request is still running past its lease, then replays its answer', async () => {
-    const owner = await seedUser(t, { apiKeysEnabled: true });
+    const owner = await seedUser(t);
     const client = await sessionClient(t, owner);
     const key = newKey();
-    const body = { name: 'slow mail' };
-    const first = client.post('/v1/api-keys').set('Idempotency-Key', key).send(body).then((r) => r);
+    const body = { current_password: owner.password, new_password: 'a much longer passphrase 77' };
+    const first = client.post('/v1/auth/password/change').set('Idempotency-Key', key).send(body).then((r) => r);
 
     // Wait (real time: the handler really is this slow) until the record exists and its first lease has run out.
     let record = null;
     while (!(record = await t.prisma.idempotencyRecord.findFirst({ where: { key } }))) await new Promise((r) => setTimeout(r, 20));
     const firstLeaseEnd = record.lockedUntil.getTime();
     while (Date.now() < firstLeaseEnd + 500) await new Promise((r) => setTimeout(r, 50));
-
-    const retry = await client.post('/v1/api-keys').set('Idempotency-Key', key).send(body);
+    const retry = await client.post('/v1/auth/password/change').set('Idempotency-Key', key).send(body);
     expect(retry.status).toBe(409);
     expect(retry.body.error.code).toBe('idempotency_request_in_progress');
 
     const done = await first;
-    expect(done.status).toBe(201);
-    const replay = await client.post('/v1/api-keys').set('Idempotency-Key', key).send(body).expect(201);
+    expect(done.status).toBe(204);
+    const changedAt = (await t.prisma.user.findUniqueOrThrow({ where: { id: owner.userId } })).passwordChangedAt;
+    expect(changedAt).not.toBeNull();
+    // Run a second time, the change would now fail: the old password is no longer current.
+    const replay = await client.post('/v1/auth/password/change').set('Idempotency-Key', key).send(body).expect(204);
     expect(replay.headers['idempotent-replayed']).toBe('true');
-    expect(replay.body.id).toBe(done.body.id);
-    expect(await t.prisma.apiKey.count({ where: { accountId: owner.accountId } })).toBe(1);
+    expect((await t.prisma.user.findUniqueOrThrow({ where: { id: owner.userId } })).passwordChangedAt).toEqual(changedAt);
   });
 
   it('lets a retry take over only a lease nobody renews, and fences the old holder out', async () => {
