@@ -72,7 +72,9 @@ describe('SIP gateways', () => {
     expect(() => enc.decryptString(row.password_enc, encryptionContext(ENCRYPTED_FIELDS.sipGatewayPassword, 'sipgw_other'))).toThrow();
   });
 
-  (usingPostgres() ? it : it.skip)('leaves no plaintext password in a pg_dump of the database', async () => {
+  // pg_dump exists only for PostgreSQL; the raw SQL read above covers both databases.
+  if (usingPostgres()) {
+  it('leaves no plaintext password in a pg_dump of the database', async () => {
     const marker = `pgdump-${randomBytes(8).toString('hex')}`;
     await dashboard.post('/v1/sip-gateways').send(gatewayBody({ password: marker })).expect(201);
     const url = new URL(process.env.DIDHUB_TEST_SERVER_URL!);
@@ -81,6 +83,7 @@ describe('SIP gateways', () => {
     expect(dump).toContain('sipgw_');
     expect(dump).not.toContain(marker);
   });
+  }
 
   it('validates each field with a 400 naming it, and writes nothing', async () => {
     const cases: Array<[Record<string, unknown>, string]> = [
