@@ -1,6 +1,7 @@
 import { type NestApplicationOptions, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import cors from 'cors';
 import helmet from 'helmet';
 import type { DestinationStream, Logger } from 'pino';
 import { AppModule } from './app.module';
@@ -10,6 +11,7 @@ import { httpsOnlyBehindProxy } from './common/http/https-only.middleware';
 import { jsonBody } from './common/http/json-body.middleware';
 import { noStore } from './common/http/no-store.middleware';
 import { LimitedExpressAdapter } from './common/http/http-server.adapter';
+import { middlewareChain, underPath } from './common/http/middleware-chain';
 import { requestId } from './common/http/request-id.middleware';
 import { precomputedHeaders } from './common/http/security-headers';
 import { withBodyOnly } from './common/http/with-body-only';
@@ -49,33 +51,35 @@ export async function createApp(config: AppConfig, database?: DatabaseHandle, op
 
   app.disable('x-powered-by');
   app.set('etag', false);
-  // The request id comes first so that every answer, refusals included, carries one.
-  app.use(requestId);
-  app.use(refuseWhileDraining(app.get(Lifecycle)));
-  if (config.trustProxy) {
-    app.set('trust proxy', config.trustProxy);
-    app.use(httpsOnlyBehindProxy(config.trustProxy));
-  }
-  app.use(requestLogger(logger, '/v1/health'));
+  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
+  const express = app.getHttpAdapter().getInstance();
+  // One router layer for every step before routing (see middleware-chain.ts); order matters.
   app.use(
-    precomputedHeaders(
-      helmet({
-        strictTransportSecurity: { maxAge: 31536000, includeSubDomains: true },
-        contentSecurityPolicy: false,
-        crossOriginEmbedderPolicy: false,
+    middlewareChain([
+      // The request id comes first so that every answer, refusals included, carries one.
+      requestId,
+      refuseWhileDraining(app.get(Lifecycle), express.response),
+      ...(config.trustProxy ? [httpsOnlyBehindProxy(config.trustProxy)] : []),
+      requestLogger(logger, '/v1/health'),
+      precomputedHeaders(
+        helmet({
+          strictTransportSecurity: { maxAge: 31536000, includeSubDomains: true },
+          contentSecurityPolicy: false,
+          crossOriginEmbedderPolicy: false,
+        }),
+      ),
+      underPath('/v1', noStore),
+      cors({
+        origin: config.dashboardOrigins,
+        credentials: true,
+        exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed'],
+        allowedHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
+        methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       }),
-    ),
+      // Requests without a body (GET, HEAD, OPTIONS) skip both parsers.
+      withBodyOnly(middlewareChain([underPath(CDR_INGEST_PATH, cdrIngestBodyParser(config)), jsonBody(config.bodyLimitBytes, DEFAULT_JSON_LIMITS)])),
+    ]),
   );
-  app.use('/v1', noStore);
-  app.enableCors({
-    origin: config.dashboardOrigins,
-    credentials: true,
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed'],
-    allowedHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Request-Id'],
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-  });
-  app.use(CDR_INGEST_PATH, cdrIngestBodyParser(config));
-  app.use(withBodyOnly(jsonBody(config.bodyLimitBytes, DEFAULT_JSON_LIMITS)));
   app.use(expressErrorHandler(config.bodyLimitBytes, logger));
 
   app.setGlobalPrefix('v1', { exclude: [{ path: '.well-known/security.txt', method: RequestMethod.GET }] });

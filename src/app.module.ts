@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AccountClosureModule } from './account-closure/account-closure.module';
 import { AccountsModule } from './accounts/accounts.module';
@@ -17,7 +17,7 @@ import { RequestShapeGuard } from './common/validation/request-shape.guard';
 import { ConfigModule } from './config/config.module';
 import type { AppConfig } from './config/config.types';
 import { HealthModule } from './health/health.module';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { attachIdempotency } from './idempotency/idempotent-routes';
 import { LoginHistoryModule } from './login-history/login-history.module';
 import { MailModule } from './mail/mail.module';
 import { MfaModule } from './mfa/mfa.module';
@@ -37,40 +37,43 @@ import { WellKnownModule } from './well-known/well-known.module';
  * Request path: https-only check (TRUST_PROXY mode) → request id → JSON body gate (reads and
  * bounds the body, records a refusal) → AuthGuard (authenticate, origin check, authorise) →
  * RateLimitGuard (per-account/per-IP budget) → RequestShapeGuard (refused body, media type,
- * unknown fields, wrong types) → IdempotencyInterceptor → validation → controller; errors leave
+ * unknown fields, wrong types) → IdempotencyInterceptor (mutations) → validation → controller; errors leave
  * through ApiExceptionFilter.
  */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger, database?: DatabaseHandle): DynamicModule {
+    const imports = [
+      ConfigModule.forRoot(config, logger),
+      PrismaModule.forRoot({ handle: database }),
+      CommonModule,
+      EncryptionModule,
+      MailModule,
+      AuthCoreModule,
+      AuthModule,
+      MfaModule,
+      OAuthModule,
+      LoginHistoryModule,
+      SessionsModule,
+      AccountsModule,
+      AccountClosureModule,
+      ApiKeysModule,
+      AdminModule,
+      HealthModule,
+      WellKnownModule,
+      CdrModule,
+      ComplianceModule,
+      NumbersModule,
+      InvoicesModule,
+      RetentionModule,
+      SipGatewaysModule,
+      ThrottlingModule,
+    ];
+    // The interceptor goes on the mutating routes only (see idempotent-routes.ts).
+    attachIdempotency(imports);
     return {
       module: AppModule,
-      imports: [
-        ConfigModule.forRoot(config, logger),
-        PrismaModule.forRoot({ handle: database }),
-        CommonModule,
-        EncryptionModule,
-        MailModule,
-        AuthCoreModule,
-        AuthModule,
-        MfaModule,
-        OAuthModule,
-        LoginHistoryModule,
-        SessionsModule,
-        AccountsModule,
-        AccountClosureModule,
-        ApiKeysModule,
-        AdminModule,
-        HealthModule,
-        WellKnownModule,
-        CdrModule,
-        ComplianceModule,
-        NumbersModule,
-        InvoicesModule,
-        RetentionModule,
-        SipGatewaysModule,
-        ThrottlingModule,
-      ],
+      imports,
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         // After AuthGuard (Nest runs global guards in registration order): budgets are per account.
@@ -78,7 +81,6 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: RateLimitGuard },
         // Last guard: a refused body (see json-body.middleware.ts) has spent its budget by now.
         { provide: APP_GUARD, useClass: RequestShapeGuard },
-        { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
     };

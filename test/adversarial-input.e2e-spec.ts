@@ -137,6 +137,24 @@ describe('adversarial input on every mutating route', () => {
     );
   });
 
+  it('takes an Idempotency-Key on every customer mutation: a malformed one is a 400 naming the header, before the handler runs', async () => {
+    const customer = routes.filter((r) => r.auth !== 'public' && r.auth !== 'admin token');
+    expect(customer.length).toBeGreaterThan(20);
+    const failures: string[] = [];
+    for (const route of customer) {
+      // A body of the declared types passes the shape check, so the key is what is refused.
+      const req = send(who.for(route), route).set('Idempotency-Key', 'bad key\twith a tab');
+      const res = await (route.takesJson && route.bodyProperties.length ? req.send(route.typedBody) : req);
+      try {
+        expectErrorFormat(res, 400, 'parameter_invalid');
+        expect(res.body.error.param).toBe('Idempotency-Key');
+      } catch (error) {
+        failures.push(`${route.method} ${route.path}: ${res.status} ${JSON.stringify(res.body)} — ${(error as Error).message.split('\n')[0]}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   for (const input of CASES) {
     it(`answers ${input.name} with a fast 4xx in the error format on every route`, async () => {
       const failures: string[] = [];

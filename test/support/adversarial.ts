@@ -13,6 +13,8 @@ export interface MutatingRoute extends RouteEntry {
   bodyProperties: string[];
   /** False for routes whose documented body is another media type only (a multipart upload). */
   takesJson: boolean;
+  /** A body of the declared JSON types ('x', 1, true, [], {}): past the shape check, not necessarily valid. */
+  typedBody: Record<string, unknown>;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function mutatingRoutes(t: TestApp): Promise<MutatingRoute[]> {
     url: route.path.replace(/:([A-Za-z_]+)/g, (_, name: string) => (name === 'id' ? 'xyz_0000000000000000000000' : 'x')),
     bodyProperties: bodyPropertiesOf(openapi, route),
     takesJson: takesJson(openapi, route),
+    typedBody: typedBodyOf(openapi, route),
   }));
 }
 
@@ -38,6 +41,7 @@ interface OpenApiDocument {
 }
 interface SchemaRef {
   $ref?: string;
+  type?: string;
   properties?: Record<string, unknown>;
 }
 
@@ -56,6 +60,26 @@ function bodyPropertiesOf(openapi: OpenApiDocument, route: RouteEntry): string[]
   if (!schema) return [];
   const resolved = schema.$ref ? openapi.components?.schemas?.[schema.$ref.split('/').pop()!] : schema;
   return Object.keys(resolved?.properties ?? {});
+}
+
+function typedBodyOf(openapi: OpenApiDocument, route: RouteEntry): Record<string, unknown> {
+  const schema = operationOf(openapi, route)?.requestBody?.content?.['application/json']?.schema;
+  return schema ? (sampleOf(openapi, schema, 0) as Record<string, unknown>) : {};
+}
+
+function sampleOf(openapi: OpenApiDocument, schema: SchemaRef & { allOf?: SchemaRef[] }, depth: number): unknown {
+  const ref = schema.$ref ?? schema.allOf?.find((s) => s.$ref)?.$ref;
+  const resolved = (ref ? openapi.components?.schemas?.[ref.split('/').pop()!] : schema) as SchemaRef | undefined;
+  const type = resolved?.type ?? (resolved?.properties ? 'object' : 'string');
+  if (type === 'string') return 'x';
+  if (type === 'integer' || type === 'number') return 1;
+  if (type === 'boolean') return true;
+  if (type === 'array') return [];
+  const sample: Record<string, unknown> = {};
+  if (depth < 4) {
+    for (const [name, property] of Object.entries(resolved?.properties ?? {})) sample[name] = sampleOf(openapi, property as SchemaRef, depth + 1);
+  }
+  return sample;
 }
 
 export interface Callers {

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { NestApplicationOptions } from '@nestjs/common';
+import { type NestApplicationOptions, StreamableFile } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
+import type { Response } from 'express';
 import type { HttpServerConfig } from '../../config/config.types';
 
 /**
@@ -29,5 +30,29 @@ export class LimitedExpressAdapter extends ExpressAdapter {
     server.keepAliveTimeout = this.limits.keepAliveTimeoutMs;
     server.maxConnections = this.limits.maxConnections;
     this.httpServer = server;
+  }
+
+  /**
+   * A handler's JSON object is serialised and written in one step, with the headers Express's
+   * res.json() would set (Content-Type with charset, Content-Length). Express's send() on top
+   * copies bodies over 1000 bytes into a Buffer and evaluates freshness for ETags this API does
+   * not send. Anything else (no body, strings, streams, 204/205/304, a preset Content-Type or a
+   * validator header) goes the usual way.
+   */
+  override reply(response: Response, body: unknown, statusCode?: number): unknown {
+    if (body === null || typeof body !== 'object' || body instanceof StreamableFile || ArrayBuffer.isView(body) || body instanceof Error) {
+      return super.reply(response, body, statusCode);
+    }
+    const status = statusCode ?? response.statusCode;
+    if (status === 204 || status === 205 || status === 304 || response.hasHeader('content-type') || response.hasHeader('etag') || response.hasHeader('last-modified')) {
+      return super.reply(response, body, statusCode);
+    }
+    const json = JSON.stringify(body);
+    response.statusCode = status;
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    response.setHeader('Content-Length', Buffer.byteLength(json));
+    if (response.req.method === 'HEAD') response.end();
+    else response.end(json);
+    return response;
   }
 }
