@@ -36,7 +36,8 @@ import { seedCdrs } from './seed-cdrs';
  * app under `node --cpu-prof` and writes its profile there at the end (summarise it with
  * `node dist/bench/cpu-profile-summary.js <file>`); BENCH_HTTP_ONLY=cdrs,health drives only those
  * targets (no ratios then); BENCH_HTTP_BASELINE=<dir of another built checkout> also runs that
- * build of the app (targets base:health...), interleaved with this one, to price a change.
+ * build of the app (targets base:health...), interleaved with this one, to price a change;
+ * BENCH_HTTP_APP_ENV='{"LOG_LEVEL":"warn"}' adds settings for this build's app only (to price one).
  */
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ROWS = Number(process.env.BENCH_HTTP_ROWS ?? 1_000_000);
@@ -47,6 +48,7 @@ const CONNECTIONS = 50;
 const PROFILE_DIR = process.env.BENCH_HTTP_PROFILE ?? null;
 const BASELINE = process.env.BENCH_HTTP_BASELINE ?? null;
 const ONLY = process.env.BENCH_HTTP_ONLY ? process.env.BENCH_HTTP_ONLY.split(',') : null;
+const APP_ENV = JSON.parse(process.env.BENCH_HTTP_APP_ENV ?? '{}') as Record<string, string>;
 const ROOT = join(__dirname, '..', '..');
 
 interface Target {
@@ -258,7 +260,7 @@ async function main(): Promise<void> {
         RATE_LIMIT_READ_PER_MINUTE: '1000000',
         RATE_LIMIT_ANON_PER_MINUTE: '1000000',
     };
-    servers.app = await startServer('app', [...profileArgs, 'dist/src/main.js'], appEnv, cpus, '/v1/health');
+    servers.app = await startServer('app', [...profileArgs, 'dist/src/main.js'], { ...appEnv, ...APP_ENV }, cpus, '/v1/health');
     if (BASELINE) servers.baseline = await startServer('baseline', ['dist/src/main.js'], appEnv, cpus, '/v1/health', BASELINE);
 
     const proxied = { 'X-Forwarded-Proto': 'https' };

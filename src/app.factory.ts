@@ -20,7 +20,7 @@ import { refuseWhileDraining } from './common/lifecycle/refuse-while-draining.mi
 import { httpsOptions } from './common/http/tls';
 import { createValidationPipe } from './common/http/validation';
 import { DEFAULT_JSON_LIMITS } from './common/validation/json-limits';
-import { createLogger } from './common/logging/logger';
+import { bufferedStdout, createLogger } from './common/logging/logger';
 import { NestPinoLogger } from './common/logging/nest-pino-logger';
 import { requestLogger } from './common/logging/request-logger.middleware';
 import type { AppConfig } from './config/config.types';
@@ -39,7 +39,7 @@ export interface CreateAppOptions {
 }
 
 export async function createApp(config: AppConfig, database?: DatabaseHandle, options: CreateAppOptions = {}): Promise<CreatedApp> {
-  const logger = createLogger(config, options.logDestination);
+  const logger = createLogger(config, options.logDestination ?? bufferedStdout());
   const tls = httpsOptions(config);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger, database), new LimitedExpressAdapter(config.http), {
     // Nest's HttpsOptions type predates minVersion/ciphers; Node's https.createServer takes them.

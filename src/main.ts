@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createApp } from './app.factory';
 import { exitOnSignals } from './common/lifecycle/graceful-shutdown';
 import { ConfigError } from './config/config-error';
+import { flushLogs } from './common/logging/logger';
 import { loadConfigFromProcess } from './config/config';
 import { secureDataDir } from './prisma/data-dir';
 import { DataDirLockedError } from './prisma/data-dir';
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     },
     `DIDHub API listening on ${api} (Swagger UI: ${api}/docs)`,
   );
+  // Scripts and supervisors wait for this line: it does not sit in the log buffer.
+  flushLogs();
 }
 
 main().catch((error: unknown) => {

@@ -47,34 +47,31 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
     super(options, counters, reflector);
   }
 
+  private readonly routes = new WeakMap<Function, { exempt: boolean; auth: boolean }>();
+
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    if (this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT, [context.getHandler(), context.getClass()])) return true;
-    const req = context.switchToHttp().getRequest<AppRequest>();
-    const res = context.switchToHttp().getResponse<Response>();
-    const policy = await this.policyFor(context, req);
+    const route = this.routeOf(context);
+    if (route.exempt) return true;
+    const http = context.switchToHttp();
+    const req = http.getRequest<AppRequest>();
+    const res = http.getResponse<Response>();
+    const policy = route.auth ? this.authPolicy(req) : await this.policyFor(req);
     if (!policy) return true;
 
     res.setHeader('RateLimit-Policy', policyHeader(policy));
     const key = this.counterKey(policy);
-    if (await this.isFreeReplay(req)) {
+    // Only a mutation with an Idempotency-Key can be a free replay: reads go straight to spending.
+    if (!READ_METHODS.has(req.method) && (await this.isFreeReplay(req))) {
       const state = await this.counters.peek(key, policy.name, RATE_LIMIT_WINDOW_MS);
       res.setHeader('RateLimit', stateHeader(policy, policy.limit - state.used, state.resetSeconds));
       return true;
     }
-    const throttler = this.throttlers.find((t) => t.name === policy.name)!;
-    return this.handleRequest({
-      context,
-      limit: policy.limit,
-      ttl: RATE_LIMIT_WINDOW_MS,
-      blockDuration: 0,
-      throttler,
-      getTracker: () => policy.tracker,
-      generateKey: () => key,
-    });
+    await this.spend(policy, key, RATE_LIMIT_WINDOW_MS, 0, res);
+    return true;
   }
 
-  /** Spends one unit; answers 429 rate_limited with Retry-After when the budget is gone. */
+  /** The throttler's hook, for callers that go through ThrottlerGuard's own flow: spends one unit. */
   protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
     const { context, limit, ttl, blockDuration, throttler, generateKey, getTracker } = request;
     const { req, res } = this.getRequestResponse(context);
@@ -109,29 +106,49 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
     return { name: 'anon', limit: this.config.rateLimit.anonPerMinute, tracker: `ip:${clientIp(req) ?? 'unknown'}` };
   }
 
-  private async policyFor(context: ExecutionContext, req: AppRequest): Promise<AppliedPolicy | null> {
-    const limits = this.config.rateLimit;
-    const principal = req.didhub?.principal;
-    if (this.reflector.getAllAndOverride<boolean>(AUTH_RATE_LIMIT, [context.getHandler(), context.getClass()])) {
-      return { name: 'auth', limit: limits.authPerMinute, tracker: `ip:${clientIp(req) ?? 'unknown'}` };
+  /** The route's rate-limit decorators, read once per handler. */
+  private routeOf(context: ExecutionContext): { exempt: boolean; auth: boolean } {
+    const handler = context.getHandler();
+    let route = this.routes.get(handler);
+    if (!route) {
+      const targets = [handler, context.getClass()];
+      route = {
+        exempt: this.reflector.getAllAndOverride<boolean>(NO_RATE_LIMIT, targets) ?? false,
+        auth: this.reflector.getAllAndOverride<boolean>(AUTH_RATE_LIMIT, targets) ?? false,
+      };
+      this.routes.set(handler, route);
     }
+    return route;
+  }
+
+  private authPolicy(req: AppRequest): AppliedPolicy {
+    return { name: 'auth', limit: this.config.rateLimit.authPerMinute, tracker: `ip:${clientIp(req) ?? 'unknown'}` };
+  }
+
+  private policyFor(req: AppRequest): AppliedPolicy | null | Promise<AppliedPolicy> {
+    const principal = req.didhub?.principal;
     if (!principal) return this.anonymousPolicy(req);
     if (principal.kind === 'admin') return null;
     return this.accountPolicy(req, principal);
   }
 
-  private async accountPolicy(req: AppRequest, principal: CustomerPrincipal): Promise<AppliedPolicy> {
-    const limits = this.config.rateLimit;
-    // Read with the credentials when the principal came with its account (always, today): an
-    // operator's change holds from the next request on every instance. The cache is the fallback.
-    const overrides = principal.account
-      ? { readPerMinute: principal.account.rateLimitReadPerMinute, writePerMinute: principal.account.rateLimitWritePerMinute }
-      : await this.accountLimits.overridesFor(principal.accountId);
-    const tracker = `acct:${principal.accountId}`;
-    if (READ_METHODS.has(req.method.toUpperCase())) {
-      return { name: 'read', limit: overrides.readPerMinute ?? limits.readPerMinute, tracker };
+  /** Synchronous when the principal came with its account's limits (always, today). */
+  private accountPolicy(req: AppRequest, principal: CustomerPrincipal): AppliedPolicy | Promise<AppliedPolicy> {
+    // Read with the credentials when the principal came with its account: an operator's change
+    // holds from the next request on every instance. The cache is the fallback.
+    if (principal.account) {
+      return this.policyWith(req, principal, principal.account.rateLimitReadPerMinute, principal.account.rateLimitWritePerMinute);
     }
-    return { name: 'write', limit: overrides.writePerMinute ?? limits.writePerMinute, tracker };
+    return this.accountLimits
+      .overridesFor(principal.accountId)
+      .then((overrides) => this.policyWith(req, principal, overrides.readPerMinute, overrides.writePerMinute));
+  }
+
+  private policyWith(req: AppRequest, principal: CustomerPrincipal, readPerMinute: number | null, writePerMinute: number | null): AppliedPolicy {
+    const limits = this.config.rateLimit;
+    const tracker = `acct:${principal.accountId}`;
+    if (READ_METHODS.has(req.method)) return { name: 'read', limit: readPerMinute ?? limits.readPerMinute, tracker };
+    return { name: 'write', limit: writePerMinute ?? limits.writePerMinute, tracker };
   }
 
   private counterKey(policy: AppliedPolicy): string {

@@ -24,8 +24,16 @@ export class AuthGuard implements CanActivate {
     private readonly failures: AuthFailureLimiter,
   ) {}
 
+  /** Each handler's RouteAuth, read from its metadata once. */
+  private readonly routes = new WeakMap<Function, RouteAuth>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const route = routeAuthOf(this.reflector, context);
+    const handler = context.getHandler();
+    let route = this.routes.get(handler);
+    if (!route) {
+      route = routeAuthOf(this.reflector, context);
+      this.routes.set(handler, route);
+    }
     if (route.kind === 'public') return true;
     const req = context.switchToHttp().getRequest<Request>();
     let principal;
