@@ -6,7 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Pool } from 'pg';
 
 /**
- * bench/http.ts's reference: GET /v1/cdrs?limit=N written by hand on Nest + express with raw
+ * bench/http.ts's reference: GET /v1/cdrs?limit=N (and GET /v1/account) written by hand on Nest + express with raw
  * `pg`, answering the same JSON, byte for byte, as the app for a bearer API key. What it does
  * per request is what the endpoint needs and no more: an HMAC of the key, one indexed lookup
  * of the key joined with its account (revoked, expired, closed, scope), an in-memory
@@ -14,6 +14,9 @@ import { Pool } from 'pg';
  * next_cursor. Both statements are named (prepared once per connection), as a hand-written hot
  * path would have them. It has none of the app's cross-cutting work (request ids, logs,
  * security headers, CORS, shared rate limits, errors in the API format, filters, cursors in).
+ *
+ * GET /v1/account is the same key lookup with the account's fields and its JSON, nothing else:
+ * what one authenticated query costs by hand, for context beside the app's account endpoint.
  *
  * Environment: PORT, DATABASE_URL, API_KEY_PEPPER, SESSION_SECRET (the cursor key derives from it).
  */
@@ -28,6 +31,11 @@ const READS_PER_MINUTE = 1_000_000;
 const KEY_LOOKUP = {
   name: 'ref_key',
   text: `SELECT k.account_id, k.scopes, k.expires_at, k.revoked_at, a.status
+         FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = $1`,
+};
+const ACCOUNT_KEY_LOOKUP = {
+  name: 'ref_account_key',
+  text: `SELECT k.account_id, k.scopes, k.expires_at, k.revoked_at, a.status, a.name, a.api_keys_enabled, a.created_at
          FROM api_keys k JOIN accounts a ON a.id = k.account_id WHERE k.key_hash = $1`,
 };
 const PAGE = {
@@ -84,20 +92,26 @@ function cursorFor(accountId: string, row: CdrRow): string {
   return `${payload}.${tag}`;
 }
 
+/** The bearer key's row (with its account), or 401 when it is missing, revoked, expired or its account closed; one counter unit spent. */
+async function authenticated<T extends KeyRow>(authorization: string | undefined, lookup: { name: string; text: string }): Promise<T> {
+  const match = authorization ? /^Bearer (didhub_live_[0-9A-Za-z]{46})$/.exec(authorization) : null;
+  if (!match) refuse(401, 'unauthenticated');
+  const hash = createHmac('sha256', pepper).update(match[1]).digest('hex');
+  const { rows } = await pool.query<T>({ ...lookup, values: [hash] });
+  const key = rows[0];
+  if (!key || key.revoked_at || key.status !== 'active' || (key.expires_at && key.expires_at.getTime() <= Date.now())) {
+    refuse(401, 'unauthenticated');
+  }
+  if (!spend(key.account_id)) refuse(429, 'rate_limited');
+  return key;
+}
+
 @Controller('v1/cdrs')
 class CdrsController {
   @Get()
   async list(@Headers('authorization') authorization: string | undefined, @Query('limit') rawLimit: string | undefined) {
-    const match = authorization ? /^Bearer (didhub_live_[0-9A-Za-z]{46})$/.exec(authorization) : null;
-    if (!match) refuse(401, 'unauthenticated');
-    const hash = createHmac('sha256', pepper).update(match[1]).digest('hex');
-    const { rows: keys } = await pool.query<KeyRow>({ ...KEY_LOOKUP, values: [hash] });
-    const key = keys[0];
-    if (!key || key.revoked_at || key.status !== 'active' || (key.expires_at && key.expires_at.getTime() <= Date.now())) {
-      refuse(401, 'unauthenticated');
-    }
+    const key = await authenticated<KeyRow>(authorization, KEY_LOOKUP);
     if (!key.scopes.includes('*') && !key.scopes.includes('cdrs:read')) refuse(403, 'forbidden');
-    if (!spend(key.account_id)) refuse(429, 'rate_limited');
 
     const limit = rawLimit === undefined ? 20 : Number(rawLimit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) refuse(400, 'parameter_invalid');
@@ -129,7 +143,29 @@ class CdrsController {
   }
 }
 
-@Module({ controllers: [CdrsController] })
+interface AccountKeyRow extends KeyRow {
+  name: string;
+  api_keys_enabled: boolean;
+  created_at: Date;
+}
+
+@Controller('v1/account')
+class AccountController {
+  @Get()
+  async get(@Headers('authorization') authorization: string | undefined) {
+    const key = await authenticated<AccountKeyRow>(authorization, ACCOUNT_KEY_LOOKUP);
+    return {
+      id: key.account_id,
+      object: 'account',
+      name: key.name,
+      status: key.status,
+      api_keys_enabled: key.api_keys_enabled,
+      created_at: key.created_at.toISOString(),
+    };
+  }
+}
+
+@Module({ controllers: [CdrsController, AccountController] })
 class ReferenceModule {}
 
 async function main(): Promise<void> {

@@ -74,7 +74,8 @@ export class RequestAuthenticator extends Authenticator {
       if (!principal) throw AuthErrors.invalidApiKey();
       identified(req, principal);
       if (route.sessionOnly) throw AuthErrors.sessionRequired();
-      await this.authorise(principal, route);
+      this.authorise(principal, route);
+      if (route.recentAuth) await this.recentSignIn.assert(principal);
       return principal;
     }
 
@@ -88,13 +89,14 @@ export class RequestAuthenticator extends Authenticator {
         throw AuthErrors.csrfOriginMismatch();
       }
     }
-    await this.authorise(principal, route);
+    this.authorise(principal, route);
+    if (route.recentAuth) await this.recentSignIn.assert(principal);
     return principal;
   }
 
-  private async authorise(principal: CustomerPrincipal, route: CustomerRoute): Promise<void> {
+  /** The scope check; the caller then asserts a recent sign-in where the route asks for one. */
+  private authorise(principal: CustomerPrincipal, route: CustomerRoute): void {
     if (route.scope && !hasScope(principal, route.scope)) throw AuthErrors.missingScope(route.scope);
-    if (route.recentAuth) await this.recentSignIn.assert(principal);
   }
 
   private authenticateAdmin(req: Request): Principal {

@@ -67,7 +67,8 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
       res.setHeader('RateLimit', stateHeader(policy, policy.limit - state.used, state.resetSeconds));
       return true;
     }
-    await this.spend(policy, key, RATE_LIMIT_WINDOW_MS, 0, res);
+    const spending = this.spend(policy, key, RATE_LIMIT_WINDOW_MS, 0, res);
+    if (spending) await spending;
     return true;
   }
 
@@ -92,8 +93,14 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
     await this.spend(policy, this.counterKey(policy), RATE_LIMIT_WINDOW_MS, 0, res);
   }
 
-  private async spend(policy: AppliedPolicy, key: string, ttl: number, blockDuration: number, res: Response): Promise<void> {
-    const record = await this.storageService.increment(key, ttl, policy.limit, blockDuration, policy.name);
+  private spend(policy: AppliedPolicy, key: string, ttl: number, blockDuration: number, res: Response): void | Promise<void> {
+    // Without Redis the counters are in memory: no promise on the hot path.
+    const local = blockDuration === 0 ? this.counters.incrementLocal(key, ttl, policy.limit) : null;
+    if (local) return this.settle(policy, local, res);
+    return this.storageService.increment(key, ttl, policy.limit, blockDuration, policy.name).then((record) => this.settle(policy, record, res));
+  }
+
+  private settle(policy: AppliedPolicy, record: Awaited<ReturnType<RateLimitStorage['increment']>>, res: Response): void {
     if (record.isBlocked) {
       const retryAfter = Math.max(1, Math.ceil(record.timeToBlockExpire));
       this.setResponseHeader(res, 'RateLimit', stateHeader(policy, 0, retryAfter));

@@ -75,6 +75,11 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
     }
   }
 
+  /** The in-memory counters' answer when no Redis is configured (no promise to wait for), else null. */
+  incrementLocal(key: string, ttl: number, limit: number): ThrottlerStorageRecord | null {
+    return this.redis ? null : this.memory.increment(key, ttl, limit);
+  }
+
   async increment(key: string, ttl: number, limit: number, blockDuration: number, throttlerName: string): Promise<ThrottlerStorageRecord> {
     if (this.redis) {
       try {

@@ -30,7 +30,8 @@ export function requestLogger(logger: Logger, skipPath: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.url !== skipPath && logger.isLevelEnabled('info')) {
       (res as TimedResponse)[STARTED_AT] = Date.now();
-      res.once('close', onClose);
+      // 'close' fires once per response: a plain listener, without once()'s wrapper and removal.
+      res.on('close', onClose);
     }
     next();
   };
