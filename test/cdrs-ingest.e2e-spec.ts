@@ -63,6 +63,24 @@ describe('CDR ingest from the switching platform (POST /v1/admin/cdrs)', () => {
     expect(await countCdrs(t, accountId)).toBe(2);
   });
 
+  it("takes a closed account's late records, refuses an anonymised account's (its numbers are erased for good)", async () => {
+    const closed = await seedUser(t);
+    await t.prisma.account.update({ where: { id: closed.accountId }, data: { status: 'closed', closedAt: new Date() } });
+    expect(await ingestOk(t, [cdrRecord(closed.accountId)])).toMatchObject({ inserted: 1 });
+
+    const live = await seedUser(t);
+    for (const status of ['anonymizing', 'anonymized']) {
+      const gone = await seedUser(t);
+      await t.prisma.account.update({ where: { id: gone.accountId }, data: { status, closedAt: new Date(Date.now() - 31 * 86400_000) } });
+      const res = await ingestCdrs(t, [cdrRecord(live.accountId), cdrRecord(gone.accountId)]);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'parameter_invalid', param: 'cdrs[1].account_id' });
+      expect(res.body.error.message).toContain('anonymised account');
+      expect(await countCdrs(t, gone.accountId)).toBe(0);
+    }
+    expect(await countCdrs(t, live.accountId)).toBe(0);
+  });
+
   it('refuses the whole batch when any record is invalid, naming every problem by index and field', async () => {
     const { accountId } = await seedUser(t);
     const batch = [

@@ -4,6 +4,8 @@ import { type CdrFieldError, type NewCdr, validateCdrRecord } from './cdr-record
 import { CdrsRepository } from './cdrs.repository';
 
 export const MAX_CDR_BATCH = 10_000;
+/** Accounts whose call records are no longer taken: anonymisation masked (or is masking) their numbers. */
+const ERASED_STATUSES = new Set(['anonymizing', 'anonymized']);
 
 export interface CdrIngestResult {
   received: number;
@@ -21,7 +23,7 @@ export interface CdrValidation {
 export class CdrIngestService {
   constructor(private readonly cdrs: CdrsRepository) {}
 
-  /** Every problem of the batch, including accounts that do not exist; writes nothing. */
+  /** Every problem of the batch, including accounts that do not exist or are anonymised; writes nothing. */
   async validate(records: readonly unknown[]): Promise<CdrValidation> {
     const errors: CdrFieldError[] = [];
     const valid: NewCdr[] = [];
@@ -33,9 +35,12 @@ export class CdrIngestService {
         validIndexes.push(index);
       }
     });
-    const known = await this.cdrs.existingAccountIds([...new Set(valid.map((r) => r.accountId))]);
+    const statuses = await this.cdrs.accountStatuses([...new Set(valid.map((r) => r.accountId))]);
     valid.forEach((record, i) => {
-      if (!known.has(record.accountId)) errors.push({ index: validIndexes[i], field: 'account_id', message: 'is not a known account' });
+      const status = statuses.get(record.accountId);
+      if (status === undefined) errors.push({ index: validIndexes[i], field: 'account_id', message: 'is not a known account' });
+      // A closed account still takes its late records (billing); an anonymised one's numbers are gone for good.
+      else if (ERASED_STATUSES.has(status)) errors.push({ index: validIndexes[i], field: 'account_id', message: 'belongs to an anonymised account' });
     });
     errors.sort((a, b) => a.index - b.index);
     return { valid: errors.length ? [] : valid, errors };

@@ -14,9 +14,10 @@ export interface CdrRow {
   direction: string;
   fromNumber: string;
   toNumber: string;
-  startedAt: Date;
-  answeredAt: Date | null;
-  endedAt: Date;
+  /** Timestamps as the API writes them (ISO 8601, UTC, milliseconds), formatted by the database. */
+  startedAt: string;
+  answeredAt: string | null;
+  endedAt: string;
   durationSeconds: number;
   billableSeconds: number;
   status: string;
@@ -43,8 +44,14 @@ export interface CdrPosition {
 
 const INSERT_CHUNK = 2000;
 
-const COLUMNS = Prisma.sql`id, direction, from_number AS "fromNumber", to_number AS "toNumber", started_at AS "startedAt",
-  answered_at AS "answeredAt", ended_at AS "endedAt", duration_seconds AS "durationSeconds",
+/**
+ * A timestamp column as the API's ISO 8601 text (what Date#toISOString gives for the value pg
+ * would parse): the page does not build three Dates per row to turn them straight back into text.
+ */
+const iso = (column: string) => Prisma.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+const COLUMNS = Prisma.sql`id, direction, from_number AS "fromNumber", to_number AS "toNumber", ${iso('started_at')} AS "startedAt",
+  ${iso('answered_at')} AS "answeredAt", ${iso('ended_at')} AS "endedAt", duration_seconds AS "durationSeconds",
   billable_seconds AS "billableSeconds", status, cost::text AS cost, currency, number_id AS "numberId",
   external_id AS "externalId"`;
 
@@ -90,18 +97,20 @@ const TABLE_COLUMNS = Prisma.sql`id, direction, from_number, to_number, started_
 export class CdrsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async existingAccountIds(ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set();
-    const rows = await this.prisma.$queryRaw<{ id: string }[]>(
-      Prisma.sql`SELECT id FROM accounts WHERE id = ANY(${ids}::text[])`,
+  /** The status of each of these accounts that exists. */
+  async accountStatuses(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.prisma.$queryRaw<{ id: string; status: string }[]>(
+      Prisma.sql`SELECT id, status FROM accounts WHERE id = ANY(${ids}::text[])`,
     );
-    return new Set(rows.map((r) => r.id));
+    return new Map(rows.map((r) => [r.id, r.status]));
   }
 
   /**
    * Inserts the records in one transaction, set-based (one unnest per chunk); a record whose
-   * (account, external_id) is already stored — or repeated earlier in the batch — is skipped.
-   * Returns how many rows were new.
+   * (account, external_id) is already stored — or repeated earlier in the batch — is skipped,
+   * and so is one for an account being anonymised or anonymised since validation (its numbers
+   * would outlive the erasure). Returns how many rows were new.
    */
   async insertMany(records: NewCdr[]): Promise<number> {
     if (records.length === 0) return 0;
@@ -121,6 +130,9 @@ export class CdrsRepository {
               ${col((r) => r.endedAt.toISOString())}::timestamptz[], ${col((r) => r.durationSeconds)}::int[],
               ${col((r) => r.billableSeconds)}::int[], ${col((r) => r.status)}::text[], ${col((r) => r.cost)}::numeric[],
               ${col((r) => r.currency)}::text[], ${col((r) => r.numberId)}::text[])
+              AS r(id, account_id, external_id, direction, from_number, to_number, started_at, answered_at, ended_at,
+                   duration_seconds, billable_seconds, status, cost, currency, number_id)
+            WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.id = r.account_id AND a.status NOT IN ('anonymizing', 'anonymized'))
             ON CONFLICT (account_id, external_id) DO NOTHING`);
         }
         return inserted;

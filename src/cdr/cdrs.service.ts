@@ -48,7 +48,7 @@ export class CdrsService {
     const after = query.cursor ? positionOf(this.cursors.decode(scope, query.cursor)) : null;
     const limit = query.limit ?? DEFAULT_LIMIT;
     const rows = await this.cdrs.findPage(accountId, filters, after, limit + 1);
-    return toListPage(rows, limit, toCdrResponse, (row) => this.cursors.encode(scope, [row.startedAt.toISOString(), row.id]));
+    return toListPage(rows, limit, toCdrResponse, (row) => this.cursors.encode(scope, [row.startedAt, row.id]));
   }
 
   async get(accountId: string, id: string): Promise<CdrResponse> {
