@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { throwawayDatabase } from './throwaway-database';
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../src/api-keys/api-key-token';
 import { newId } from '../src/common/ids/ids';
 import { openPostgres } from '../src/prisma/database';
@@ -188,13 +188,8 @@ function report(results: SizeResult[]): boolean {
 }
 
 async function main(): Promise<void> {
-  const name = `didhub_bench_cdrs_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  const admin = new Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const database = await throwawayDatabase(SERVER_URL, 'cdrs');
+  const databaseUrl = database.url;
   const pepper = randomBytes(32).toString('base64url');
   try {
     const handle = openPostgres(databaseUrl);
@@ -216,8 +211,7 @@ async function main(): Promise<void> {
     for (const s of seeded) results.push(await measure(databaseUrl, pepper, s.key, s.rows, s.seconds));
     if (!report(results)) process.exitCode = 1;
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { Client } from 'pg';
+import { throwawayDatabase } from './throwaway-database';
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../src/api-keys/api-key-token';
 import { newId } from '../src/common/ids/ids';
 import { openPostgres } from '../src/prisma/database';
@@ -224,13 +224,8 @@ async function main(): Promise<void> {
   if (cpus) spawnSync('taskset', ['-cp', cpus.client, String(process.pid)], { stdio: 'ignore' });
   const loadBefore = loadavg();
 
-  const name = `didhub_bench_http_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  const admin = new Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const database = await throwawayDatabase(SERVER_URL, 'http');
+  const databaseUrl = database.url;
   const pepper = randomBytes(32).toString('base64url');
   const sessionSecret = randomBytes(32).toString('base64url');
   const dataDir = mkdtempSync(join(tmpdir(), 'didhub-bench-http-'));
@@ -348,8 +343,7 @@ async function main(): Promise<void> {
     if (servers.app) await stopServer(servers.app, PROFILE_DIR ? 'SIGUSR2' : 'SIGTERM');
     for (const s of [servers.hello, servers.reference, servers.baseline]) if (s) await stopServer(s);
     rmSync(dataDir, { recursive: true, force: true });
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
   if (!ok) process.exitCode = 1;
 }

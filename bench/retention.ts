@@ -2,6 +2,7 @@ import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { throwawayDatabase } from './throwaway-database';
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../src/api-keys/api-key-token';
 import { newId } from '../src/common/ids/ids';
 import { openPostgres } from '../src/prisma/database';
@@ -115,13 +116,8 @@ function runRetention(databaseUrl: string): Promise<{ code: number; output: stri
 }
 
 async function main(): Promise<void> {
-  const name = `didhub_bench_retention_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  const admin = new Client({ connectionString: SERVER_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  const database = await throwawayDatabase(SERVER_URL, 'retention');
+  const databaseUrl = database.url;
   const pepper = randomBytes(32).toString('base64url');
   let server: { child: ChildProcess; port: number } | null = null;
   const client = { current: null as BenchClient | null };
@@ -176,8 +172,7 @@ async function main(): Promise<void> {
       server.child.send({ cmd: 'stop' });
       await new Promise((resolve) => server!.child.once('exit', resolve));
     }
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   }
 }
 
