@@ -67,6 +67,21 @@ describe('Idempotency-Key on mutations', () => {
     expect(JSON.stringify(record.responseHeaders ?? {}).toLowerCase()).not.toContain('set-cookie');
   });
 
+  it("keeps an invited member's e-mail address out of the stored record and the replay", async () => {
+    const user = await owner();
+    const client = await sessionClient(t, user);
+    const key = newKey();
+    const email = `idem-invitee-${key.slice(0, 12)}@example.test`;
+    const first = await client.post('/v1/account/members').set('Idempotency-Key', key).send({ email, role: 'member', permissions: ['cdrs:read'] }).expect(201);
+    expect(JSON.stringify(first.body)).toContain(email);
+    const replay = await client.post('/v1/account/members').set('Idempotency-Key', key).send({ email, role: 'member', permissions: ['cdrs:read'] }).expect(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body.id).toBe(first.body.id);
+    expect(JSON.stringify(replay.body)).not.toContain(email);
+    const record = await t.prisma.idempotencyRecord.findUniqueOrThrow({ where: { accountId_principalId_key: { accountId: user.accountId, principalId: `user:${user.userId}`, key } } });
+    expect(Buffer.from(record.responseBody!).toString('utf8')).not.toContain(email);
+  });
+
   it('replays a DELETE without running it again', async () => {
     const user = await owner();
     const client = await sessionClient(t, user);

@@ -191,6 +191,36 @@ describe('Numbers and erasure', () => {
       expect(await erasure.eraseEndUser(a.user.accountId, endUserId)).toEqual({ kind: 'not_found' });
     });
 
+    it("keeps everything under the operator's legal hold (202, no end; documents 409) and follows the account's compliance window", async () => {
+      const b = await tenant(t);
+      const admin = t.http().set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+      const overrides = (retention_overrides: object) =>
+        admin.patch(`/v1/admin/accounts/${b.user.accountId}`).send({ retention_overrides }).expect(200);
+      const eu = (await b.client.post('/v1/compliance/end-users').send(INDIVIDUAL_DE).expect(201)).body.id;
+      const passport = (await upload(b.client, pdfBytes(2_000), { type: 'passport', end_user_id: eu }).expect(201)).body.id;
+
+      await overrides({ legal_hold: true });
+      const held = await b.client.delete(`/v1/compliance/end-users/${eu}`).expect(202);
+      expect(held.body).toMatchObject({ erase_after: null, holds: [{ type: 'legal_hold', number_id: null, bundle_id: null, until: null }] });
+      expect((await b.client.delete(`/v1/compliance/documents/${passport}`).expect(409)).body.error.code).toBe('legal_hold');
+      expect(await footprint(eu)).toMatchObject({ endUser: 1, documents: 1 });
+
+      // Hold lifted, window set to 30 days: a number released 20 days ago still holds; 40 days ago, no longer.
+      await overrides({ legal_hold: false, compliance_window_days: 30 });
+      const { endUserId, bundleId } = await approvedBundle(t, b.client, TEST_ADMIN_TOKEN, BUSINESS_DE);
+      const n = (await b.client.post('/v1/numbers').send({ e164: deNumber(), country: 'DE', number_type: 'local', bundle_id: bundleId }).expect(201)).body;
+      await b.client.post(`/v1/numbers/${n.id}/release`).expect(200);
+      const releasedAt = new Date(Date.now() - 20 * 86_400_000);
+      await t.prisma.$executeRaw`UPDATE numbers SET released_at = ${releasedAt} WHERE id = ${n.id}`;
+      const windowed = await b.client.delete(`/v1/compliance/end-users/${endUserId}`).expect(202);
+      expect(windowed.body.erase_after).toBe(new Date(releasedAt.getTime() + 30 * 86_400_000).toISOString());
+      await t.prisma.$executeRaw`UPDATE numbers SET released_at = ${new Date(Date.now() - 40 * 86_400_000)} WHERE id = ${n.id}`;
+      await b.client.delete(`/v1/compliance/end-users/${endUserId}`).expect(204);
+
+      await b.client.delete(`/v1/compliance/end-users/${eu}`).expect(204);
+      expect(await footprint(eu)).toMatchObject({ endUser: 0, documents: 0 });
+    });
+
     it('validates dry_run', async () => {
       const eu = (await a.client.post('/v1/compliance/end-users').send(BUSINESS_DE).expect(201)).body.id;
       expect((await a.client.delete(`/v1/compliance/end-users/${eu}?dry_run=yes`).expect(400)).body.error.param).toBe('dry_run');

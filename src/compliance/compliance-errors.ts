@@ -29,6 +29,8 @@ export const ComplianceErrors = {
       'document_in_use',
       `This document backs bundle ${bundleId}, which is under review or approved, so it cannot be deleted.`,
     ),
+  legalHold: () =>
+    apiError(409, 'legal_hold', 'The account is under a legal hold: its compliance records cannot be deleted until the hold is lifted.'),
   notMultipart: () =>
     apiError(415, 'unsupported_media_type', 'Upload the document as multipart/form-data with a "file" part.'),
   malformedMultipart: () => apiError(400, 'malformed_multipart', 'The multipart body could not be read.'),

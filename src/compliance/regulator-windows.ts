@@ -33,3 +33,13 @@ export function regulatorHoldUntil(country: string, releasedAt: Date): Date {
   until.setUTCDate(Math.min(day, lastDay));
   return until;
 }
+
+/**
+ * The end of the hold on a released number: the regulator's window, or `windowDays` when the
+ * operator set the account's `compliance_window_days`. The retention job and the erasure
+ * endpoint share it, so the date DELETE reports is the date the job acts on.
+ */
+export function complianceHoldUntil(country: string, releasedAt: Date, windowDays?: number): Date {
+  if (windowDays !== undefined) return new Date(releasedAt.getTime() + windowDays * 86_400_000);
+  return regulatorHoldUntil(country, releasedAt);
+}

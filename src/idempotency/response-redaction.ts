@@ -14,11 +14,15 @@ export const SECRET_RESPONSE_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Personal data of compliance end-users. Idempotency records are kept outside the encrypted
- * columns, so these are removed too: a replayed end-user create or update answers the
- * original status and id without them (GET the end-user to read it).
+ * Personal data: of compliance end-users, and the e-mail addresses, client IPs and user agents
+ * of members, invitations and sessions. Idempotency records are kept outside the encrypted
+ * columns, so these are removed too: a replayed create or update answers the original status
+ * and id without them (GET the resource to read it).
  */
 export const PERSONAL_RESPONSE_FIELDS: ReadonlySet<string> = new Set([
+  'email',
+  'ip',
+  'user_agent',
   'first_name',
   'last_name',
   'date_of_birth',

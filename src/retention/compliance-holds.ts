@@ -1,6 +1,5 @@
-import { regulatorHoldUntil } from '../compliance/regulator-windows';
+import { complianceHoldUntil } from '../compliance/regulator-windows';
 import type { RetentionOverrides } from './retention-overrides';
-import { daysAfter } from './retention-policy';
 
 export interface BackingNumberRow {
   bundle_id: string;
@@ -16,8 +15,7 @@ export interface BackingNumberRow {
  */
 export function holdUntil(number: BackingNumberRow, overrides: RetentionOverrides): Date | null {
   if (number.status === 'active' || number.released_at === null) return null;
-  if (overrides.compliance_window_days !== undefined) return daysAfter(number.released_at, overrides.compliance_window_days);
-  return regulatorHoldUntil(number.country, number.released_at);
+  return complianceHoldUntil(number.country, number.released_at, overrides.compliance_window_days);
 }
 
 /** Bundles some number still holds at `now` (active, or released inside its window). */

@@ -123,7 +123,7 @@ export class DocumentsController {
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete a document',
-    description: 'Also removes it from draft and rejected bundles. 409 `document_in_use` naming the bundle while a bundle under review or approved uses it.',
+    description: 'Also removes it from draft and rejected bundles. 409 `document_in_use` naming the bundle while a bundle under review or approved uses it; 409 `legal_hold` while the operator holds the account.',
   })
   @ApiNoContentResponse({ description: 'Deleted, binary included.' })
   async delete(@CurrentPrincipal() principal: CustomerPrincipal, @Param('id') id: string): Promise<void> {

@@ -91,14 +91,21 @@ export class DocumentsRepository {
 
   /**
    * Deletes the document unless a bundle under review or approved uses it; links to draft and
-   * rejected bundles go with it. The linked bundles are locked first so a submit or an approval
+   * rejected bundles go with it. Nothing goes while the operator holds the account (legal hold).
+   * The linked bundles are locked first so a submit or an approval
    * cannot change their state between the check and the delete.
    */
-  async deleteUnlessLocked(accountId: string, id: string): Promise<{ deleted: true } | { deleted: false; lockedBy: string | null }> {
+  async deleteUnlessLocked(
+    accountId: string,
+    id: string,
+  ): Promise<{ deleted: true } | { deleted: false; lockedBy: string | null; legalHold?: true }> {
     return this.prisma.$transaction(async (tx) => {
-      const doc = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM documents WHERE id = ${id} AND account_id = ${accountId} AND status = 'ready' FOR UPDATE`;
+      const doc = await tx.$queryRaw<{ id: string; legal_hold: boolean }[]>`
+        SELECT d.id, COALESCE((a.retention_overrides->>'legal_hold')::boolean, false) AS legal_hold
+          FROM documents d JOIN accounts a ON a.id = d.account_id
+         WHERE d.id = ${id} AND d.account_id = ${accountId} AND d.status = 'ready' FOR UPDATE OF d`;
       if (doc.length === 0) return { deleted: false, lockedBy: null };
+      if (doc[0].legal_hold) return { deleted: false, lockedBy: null, legalHold: true };
       const bundles = await tx.$queryRaw<{ id: string; status: string }[]>`
         SELECT b.id, b.status FROM bundles b JOIN bundle_documents bd ON bd.bundle_id = b.id
          WHERE bd.document_id = ${id} ORDER BY b.created_at, b.id FOR UPDATE OF b`;

@@ -179,6 +179,7 @@ export class DocumentsService {
   async delete(accountId: string, id: string): Promise<void> {
     const result = isIdOf('document', id) ? await this.repository.deleteUnlessLocked(accountId, id) : { deleted: false as const, lockedBy: null };
     if (result.deleted) return;
+    if ('legalHold' in result && result.legalHold) throw ComplianceErrors.legalHold();
     if (result.lockedBy) throw ComplianceErrors.documentInUse(result.lockedBy);
     throw ComplianceErrors.documentNotFound();
   }

@@ -29,9 +29,9 @@ export class EraseQueryDto {
 }
 
 class ErasureHoldDto {
-  @ApiProperty({ enum: ['active_number', 'regulator'] }) type: string;
-  @ApiProperty() number_id: string;
-  @ApiProperty() bundle_id: string;
+  @ApiProperty({ enum: ['active_number', 'regulator', 'legal_hold'] }) type: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Null for the legal hold.' }) number_id: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Null for the legal hold.' }) bundle_id: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) until: string | null;
   @ApiProperty() reason: string;
 }
@@ -114,6 +114,8 @@ export class EndUsersController {
       'included) in one transaction: 204. When a bundle of theirs backs an active number, or a released number still ' +
       "inside its country's regulator window (12–24 months after release), the data is under legal hold: 202 with " +
       '`erase_after` (null while a number is active) and `holds`; it is erased automatically when the holds end. ' +
+      "The operator's legal hold on the account (a hold of type `legal_hold`, no end) and its compliance window " +
+      'override count too. ' +
       '`?dry_run=true` answers 200 with what would be removed and what holds it, changing nothing.',
   })
   @ApiNoContentResponse({ description: 'Erased.' })

@@ -13,6 +13,12 @@ export interface BackingNumber {
   releasedAt: Date | null;
 }
 
+/** The operator's retention overrides on the account that bear on erasure. */
+export interface AccountHolds {
+  legalHold?: boolean;
+  complianceWindowDays?: number;
+}
+
 export interface ErasureScope {
   bundleIds: string[];
   /** Documents of the end-user that no other end-user's bundle references: they go. */
@@ -49,6 +55,16 @@ export class ErasureRepository {
   }
 
   /** Numbers backed by any bundle of the end-user (active or released). */
+  /** From the account's `retention_overrides` (validated when the operator set them). */
+  async accountHolds(tx: ErasureTx, accountId: string): Promise<AccountHolds> {
+    const account = await tx.account.findUnique({ where: { id: accountId }, select: { retentionOverrides: true } });
+    const overrides = (account?.retentionOverrides ?? {}) as { legal_hold?: unknown; compliance_window_days?: unknown };
+    return {
+      legalHold: overrides.legal_hold === true,
+      complianceWindowDays: typeof overrides.compliance_window_days === 'number' ? overrides.compliance_window_days : undefined,
+    };
+  }
+
   backingNumbers(tx: ErasureTx, endUserId: string): Promise<BackingNumber[]> {
     return tx.phoneNumber
       .findMany({

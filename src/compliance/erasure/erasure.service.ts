@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { newId } from '../../common/ids/ids';
 import { ComplianceErrors } from '../compliance-errors';
-import { regulatorHoldUntil } from '../regulator-windows';
-import { type BackingNumber, type ErasureScope, ErasureRepository, type ErasureTx } from './erasure.repository';
+import { complianceHoldUntil } from '../regulator-windows';
+import { type AccountHolds, type BackingNumber, type ErasureScope, ErasureRepository, type ErasureTx } from './erasure.repository';
 
 export interface ErasureHold {
-  type: 'active_number' | 'regulator';
-  number_id: string;
-  bundle_id: string;
-  /** End of the hold; null while the number is active (the window starts at release). */
+  type: 'active_number' | 'regulator' | 'legal_hold';
+  /** The number and bundle that hold the records; null for the account's legal hold. */
+  number_id: string | null;
+  bundle_id: string | null;
+  /** End of the hold; null while the number is active (the window starts at release) or the legal hold stands. */
   until: string | null;
   reason: string;
 }
@@ -56,7 +57,7 @@ export class ErasureService {
       await this.repository.markCompleted(tx, endUserId, now);
       return { kind: 'not_found' };
     }
-    const holds = holdsOf(await this.repository.backingNumbers(tx, endUserId), now);
+    const holds = holdsOf(await this.repository.backingNumbers(tx, endUserId), now, await this.repository.accountHolds(tx, accountId));
     if (holds.length > 0) {
       const eraseAfter = eraseAfterOf(holds);
       const record = await this.repository.upsertScheduled(tx, newId('erasureRequest'), accountId, endUserId, eraseAfter, holds as unknown as object[]);
@@ -72,7 +73,7 @@ export class ErasureService {
   async preview(accountId: string, endUserId: string, now = new Date()): Promise<ErasurePreview> {
     return this.repository.transaction(async (tx) => {
       if (!(await this.repository.lockEndUser(tx, accountId, endUserId))) throw ComplianceErrors.endUserNotFound();
-      const holds = holdsOf(await this.repository.backingNumbers(tx, endUserId), now);
+      const holds = holdsOf(await this.repository.backingNumbers(tx, endUserId), now, await this.repository.accountHolds(tx, accountId));
       const scope: ErasureScope = await this.repository.scope(tx, accountId, endUserId);
       const eraseAfter = holds.length ? eraseAfterOf(holds) : null;
       return {
@@ -98,8 +99,22 @@ export class ErasureService {
   }
 }
 
-export function holdsOf(numbers: BackingNumber[], now: Date): ErasureHold[] {
+/**
+ * What keeps an end-user's records: the operator's legal hold on the account (until lifted),
+ * each active number behind their bundles, and each released one inside its window (the
+ * regulator's, or the account's `compliance_window_days`).
+ */
+export function holdsOf(numbers: BackingNumber[], now: Date, account: AccountHolds = {}): ErasureHold[] {
   const holds: ErasureHold[] = [];
+  if (account.legalHold) {
+    holds.push({
+      type: 'legal_hold',
+      number_id: null,
+      bundle_id: null,
+      until: null,
+      reason: 'The account is under a legal hold; nothing of it is erased until the hold is lifted.',
+    });
+  }
   for (const n of numbers) {
     if (n.status === 'active') {
       holds.push({
@@ -110,14 +125,17 @@ export function holdsOf(numbers: BackingNumber[], now: Date): ErasureHold[] {
         reason: `Bundle ${n.bundleId} backs active number ${n.id}; the regulator's window starts when it is released.`,
       });
     } else if (n.releasedAt) {
-      const until = regulatorHoldUntil(n.country, n.releasedAt);
+      const until = complianceHoldUntil(n.country, n.releasedAt, account.complianceWindowDays);
       if (until > now) {
         holds.push({
           type: 'regulator',
           number_id: n.id,
           bundle_id: n.bundleId,
           until: until.toISOString(),
-          reason: `The ${n.country} regulator requires the records behind number ${n.id} until ${until.toISOString().slice(0, 10)}.`,
+          reason:
+            account.complianceWindowDays === undefined
+              ? `The ${n.country} regulator requires the records behind number ${n.id} until ${until.toISOString().slice(0, 10)}.`
+              : `The account's compliance window keeps the records behind number ${n.id} until ${until.toISOString().slice(0, 10)}.`,
         });
       }
     }
