@@ -89,6 +89,23 @@ describe('retention job', () => {
     for (const [table, id] of kept) expect({ table, id, exists: await exists(table, id) }).toEqual({ table, id, exists: true });
   });
 
+  it('purges wrong-password counters a day after their window started, never one that still locks', async () => {
+    const tag = `rt-${Date.now()}`;
+    const rows: [string, Date, Date | null][] = [
+      [`${tag}-old`, daysAgo(2), null],
+      [`${tag}-old-lock-over`, daysAgo(2), daysAgo(1)],
+      [`${tag}-locked`, daysAgo(2), new Date(Date.now() + 10 * 60_000)],
+      [`${tag}-recent`, new Date(Date.now() - 3_600_000), null],
+    ];
+    for (const [key, windowStartAt, lockedUntil] of rows) {
+      await t.prisma.loginThrottle.create({ data: { key, addressKey: `${tag}-address`, failures: 3, windowStartAt, lockedUntil } });
+    }
+    const result = await run();
+    expect(result.counts.login_throttles).toBeGreaterThanOrEqual(2);
+    const left = await t.prisma.loginThrottle.findMany({ where: { addressKey: `${tag}-address` }, select: { key: true }, orderBy: { key: 'asc' } });
+    expect(left.map((r) => r.key)).toEqual([`${tag}-locked`, `${tag}-recent`]);
+  });
+
   it('applies the operator’s overrides: a longer login history, a legal hold, a shorter CDR period for a live account', async () => {
     const longer = await seedUser(t);
     const held = await seedUser(t);

@@ -131,8 +131,18 @@ export class OidcClientService {
   }
 }
 
-/** Name, code and message only: provider responses may echo tokens. */
+/**
+ * Name and code only: a message may quote the provider's response (claims, error descriptions,
+ * the callback's state or code), which is personal or secret.
+ */
 function errorSummary(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error) };
-  return { name: error.name, code: (error as { code?: unknown }).code, message: error.message.slice(0, 200) };
+  if (!(error instanceof Error)) return { name: typeof error };
+  const { error: providerError, status } = error as { error?: unknown; status?: unknown };
+  return {
+    name: error.name,
+    code: (error as { code?: unknown }).code,
+    // OAuth error codes (access_denied, invalid_grant...) and HTTP statuses are fixed vocabulary.
+    ...(typeof providerError === 'string' && /^[a-z_]{1,64}$/.test(providerError) ? { provider_error: providerError } : {}),
+    ...(typeof status === 'number' ? { status } : {}),
+  };
 }

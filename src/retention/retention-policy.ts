@@ -11,6 +11,8 @@ export const RETENTION_DEFAULTS = {
   idempotencyGraceHours: 1,
   /** Revoked or expired sessions, used or expired e-mail tokens and MFA challenges: kept this long after they died. */
   deadCredentialGraceDays: 7,
+  /** Wrong-password counters: deleted this long after their window started, unless they lock. */
+  loginThrottleGraceHours: 24,
   /** Document uploads never finished (the instance died): deleted after this long. */
   staleUploadHours: 24,
 } as const;

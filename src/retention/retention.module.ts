@@ -16,6 +16,7 @@ import { EmailTokensRule } from './rules/email-tokens.rule';
 import { IdempotencyRecordsRule } from './rules/idempotency-records.rule';
 import { LiveAccountCdrsRule } from './rules/live-account-cdrs.rule';
 import { LoginHistoryRule } from './rules/login-history.rule';
+import { LoginThrottlesRule } from './rules/login-throttles.rule';
 import { MfaChallengesRule } from './rules/mfa-challenges.rule';
 
 /** The retention job: one rule per file under rules/, scheduled, on demand (CLI, operator API). */
@@ -32,6 +33,7 @@ import { MfaChallengesRule } from './rules/mfa-challenges.rule';
     EmailTokensRule,
     MfaChallengesRule,
     LoginHistoryRule,
+    LoginThrottlesRule,
     LiveAccountCdrsRule,
     BillingRecordsRule,
     ComplianceRecordsRule,

@@ -17,6 +17,7 @@ import { EmailTokensRule } from './rules/email-tokens.rule';
 import { IdempotencyRecordsRule } from './rules/idempotency-records.rule';
 import { LiveAccountCdrsRule } from './rules/live-account-cdrs.rule';
 import { LoginHistoryRule } from './rules/login-history.rule';
+import { LoginThrottlesRule } from './rules/login-throttles.rule';
 import { MfaChallengesRule } from './rules/mfa-challenges.rule';
 
 export type RunTrigger = 'schedule' | 'cli' | 'api';
@@ -55,6 +56,7 @@ export class RetentionService {
     emailTokens: EmailTokensRule,
     mfaChallenges: MfaChallengesRule,
     loginHistory: LoginHistoryRule,
+    loginThrottles: LoginThrottlesRule,
     liveCdrs: LiveAccountCdrsRule,
     billing: BillingRecordsRule,
     compliance: ComplianceRecordsRule,
@@ -68,6 +70,7 @@ export class RetentionService {
       emailTokens,
       mfaChallenges,
       loginHistory,
+      loginThrottles,
       liveCdrs,
       billing,
       compliance,
