@@ -4,7 +4,6 @@ import {
   InjectThrottlerOptions,
   ThrottlerGuard,
   type ThrottlerModuleOptions,
-  type ThrottlerRequest,
 } from '@nestjs/throttler';
 import type { Response } from 'express';
 import type { AuthFailureLimiter } from '../common/auth/auth-failure-limiter';
@@ -69,16 +68,6 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
     }
     const spending = this.spend(policy, key, RATE_LIMIT_WINDOW_MS, 0, res);
     if (spending) await spending;
-    return true;
-  }
-
-  /** The throttler's hook, for callers that go through ThrottlerGuard's own flow: spends one unit. */
-  protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
-    const { context, limit, ttl, blockDuration, throttler, generateKey, getTracker } = request;
-    const { req, res } = this.getRequestResponse(context);
-    const name = throttler.name as AppliedPolicy['name'];
-    const policy: AppliedPolicy = { name, limit, tracker: await getTracker(req, context) };
-    await this.spend(policy, generateKey(context, policy.tracker, name), ttl, blockDuration, res as Response);
     return true;
   }
 
