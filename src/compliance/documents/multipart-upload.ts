@@ -13,6 +13,7 @@ export interface MultipartResult<F> {
 }
 
 const FIELD_MAX_BYTES = 256;
+const noop = (): void => undefined;
 
 /**
  * Streams a multipart/form-data body: text fields are collected (only `allowedFields`), the one
@@ -48,12 +49,18 @@ export function readMultipart<F>(
     let filePromise: Promise<F> | null = null;
     let failed = false;
 
+    let fileStream: Readable | null = null;
+
+    // Rejects only once `onFile` has settled: the caller's clean-up must not race a chunk still
+    // being written. The file stream is destroyed so that `onFile` stops reading at once.
     const fail = (error: unknown) => {
       if (failed) return;
       failed = true;
       input.unpipe(tap);
       tap.unpipe(parser);
-      reject(error);
+      fileStream?.destroy();
+      const settled = filePromise ? filePromise.then(noop, noop) : Promise.resolve();
+      void settled.then(() => reject(error));
     };
 
     parser.on('field', (name, value, info) => {
@@ -62,10 +69,19 @@ export function readMultipart<F>(
       fields[name] = value;
     });
     parser.on('file', (name, stream) => {
+      // Listened to before anything else: a body cut short errors this stream at once (busboy's
+      // "Unexpected end of form"), and an unheard 'error' event would end the process.
+      stream.on('error', () => fail(ComplianceErrors.malformedMultipart()));
+      if (failed) {
+        // A refused request (an unexpected field before the file, say) stores nothing.
+        stream.resume();
+        return;
+      }
       if (name !== 'file' || filePromise) {
         stream.resume();
         return fail(ComplianceErrors.unexpectedPart(name));
       }
+      fileStream = stream;
       filePromise = onFile(stream);
       filePromise.catch((error: unknown) => {
         stream.resume();
@@ -86,6 +102,7 @@ export function readMultipart<F>(
     });
     input.on('aborted', () => fail(ComplianceErrors.malformedMultipart()));
     input.on('error', () => fail(ComplianceErrors.malformedMultipart()));
+    tap.on('error', () => fail(ComplianceErrors.malformedMultipart()));
     input.pipe(tap).pipe(parser);
   });
 }
