@@ -146,7 +146,7 @@ describe('Compliance documents', () => {
     expect(await counts()).toEqual(before);
     // The record holds the response metadata only, never file bytes.
     const rec = await t.prisma.idempotencyRecord.findFirst({ where: { accountId: a.user.accountId, key } });
-    expect(rec!.responseBody!.toString()).not.toContain(PLAINTEXT_MARKER);
+    expect(Buffer.from(rec!.responseEnc!).toString('latin1')).not.toContain(PLAINTEXT_MARKER);
   });
 
   it('the retention job can purge uploads an instance left unfinished', async () => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Readable, Transform, type Writable } from 'node:stream';
@@ -8,6 +7,7 @@ import type { AppConfig } from '../config/config.types';
 import { openPglite } from '../prisma/database';
 import { secureDataDir } from '../prisma/data-dir';
 import { BackupDecryptor, BackupEncryptor, BackupIntegrityError, type BackupKind } from './backup-format';
+import { exitOf, spawnPgClientTool } from './pg-client-tool';
 
 export type BackupConfig = Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'backupKey' | 'encryptionKeys'>;
 export type Progress = (bytes: number, done: boolean) => void;
@@ -69,14 +69,19 @@ export async function writeBackup(config: BackupConfig, file: string, onProgress
 }
 
 async function streamPgDump(url: string, encryptor: Transform, progress: Transform, out: Writable): Promise<void> {
-  const dump = spawn('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', '--dbname', url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const dump = await spawnPgClientTool('pg_dump', url, ['--format=custom', '--no-owner', '--no-privileges'], ['ignore', 'pipe', 'pipe']);
   const stderr: Buffer[] = [];
-  dump.stderr.on('data', (c: Buffer) => stderr.push(c));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    dump.once('error', reject);
-    dump.once('close', (code) => resolve(code));
-  });
-  await pipeline(dump.stdout, progress, encryptor, out);
+  dump.stderr!.on('data', (c: Buffer) => stderr.push(c));
+  const exited = exitOf(dump, 'pg_dump');
+  // Awaited below; heard from now on so a failed start never surfaces as an unhandled rejection.
+  exited.catch(() => undefined);
+  try {
+    await pipeline(dump.stdout!, progress, encryptor, out);
+  } catch (error) {
+    dump.kill('SIGKILL');
+    await exited.catch(() => undefined);
+    throw error;
+  }
   const code = await exited;
   if (code !== 0) throw new Error(`pg_dump failed (exit ${code}): ${Buffer.concat(stderr).toString('utf8').trim().slice(0, 500)}`);
 }
@@ -120,21 +125,21 @@ export async function restoreBackup(config: BackupConfig, file: string, onProgre
 }
 
 async function streamPgRestore(url: string, file: string, key: Buffer, progress: Transform): Promise<void> {
-  const restore = spawn('pg_restore', ['--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges', '--dbname', url], {
-    stdio: ['pipe', 'ignore', 'pipe'],
-  });
+  const restore = await spawnPgClientTool('pg_restore', url, ['--single-transaction', '--exit-on-error', '--no-owner', '--no-privileges'], [
+    'pipe',
+    'ignore',
+    'pipe',
+  ]);
   const stderr: Buffer[] = [];
-  restore.stderr.on('data', (c: Buffer) => stderr.push(c));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    restore.once('error', reject);
-    restore.once('close', (code) => resolve(code));
-  });
+  restore.stderr!.on('data', (c: Buffer) => stderr.push(c));
+  const exited = exitOf(restore, 'pg_restore');
+  exited.catch(() => undefined);
   try {
-    await pipeline(createReadStream(file), new BackupDecryptor(key), progress, restore.stdin);
+    await pipeline(createReadStream(file), new BackupDecryptor(key), progress, restore.stdin!);
   } catch (error) {
-    // The archive changed between the passes: stop pg_restore before it commits.
+    // The archive changed between the passes (or pg_restore could not start): stop it before it commits.
     restore.kill('SIGKILL');
-    await exited;
+    await exited.catch(() => undefined);
     throw error instanceof BackupIntegrityError ? error : new Error(`restore failed: ${(error as Error).message}`);
   }
   const code = await exited;

@@ -336,3 +336,15 @@ export function loadConfigFromProcess(): AppConfig {
   const { env, loaded } = readEnvFile(path, process.env);
   return { ...loadConfig(env), envFile: loaded ? path : null };
 }
+
+/**
+ * Variables a client program (pg_dump, pg_restore) may inherit: how to find and run programs,
+ * and libpq's own settings (TLS and the like). Nothing else — above all no DATABASE_URL,
+ * ENCRYPTION_KEYS or BACKUP_KEY: a child has no use for the app's secrets.
+ */
+const CHILD_ENV = /^(PATH|HOME|USER|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|PG[A-Z]+)$/;
+
+/** The environment a client program starts from, before the caller adds what it needs. */
+export function childProcessEnv(): Env {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => CHILD_ENV.test(name) && name !== 'PGPASSWORD'));
+}

@@ -1,3 +1,4 @@
+import { SetMetadata } from '@nestjs/common';
 import type { KeyedHash } from '../common/crypto/keyed-hash';
 import type { AppRequest } from '../common/http/request-context';
 import type { IdempotencyScope, ReplayedResponse } from './idempotency.service';
@@ -17,10 +18,18 @@ export interface IdempotencyGate {
 
 const GATE_STATE = 'idempotencyGate';
 
-/** True for bodies the route streams itself; they are fingerprinted through the gate. */
-export function isStreamedBody(req: AppRequest): boolean {
-  const type = req.headers['content-type'];
-  return typeof type === 'string' && /^multipart\/form-data\b/i.test(type);
+const STREAMS_OWN_BODY = 'didhub:idempotency:streams-own-body';
+
+/**
+ * Marks a route that reads its own request body (multipart upload): its requests are
+ * fingerprinted through the gate. The route decides, never the request's Content-Type: a
+ * client could otherwise label any body-less POST `multipart/form-data` and switch idempotency off.
+ */
+export const StreamsOwnBody = (): MethodDecorator => SetMetadata(STREAMS_OWN_BODY, true);
+
+/** True for a route handler marked @StreamsOwnBody(). */
+export function streamsOwnBody(handler: Function): boolean {
+  return Reflect.getMetadata(STREAMS_OWN_BODY, handler) === true;
 }
 
 /** The gate for this request, or null when the request carries no Idempotency-Key. */

@@ -1,7 +1,6 @@
 import type { KeyedHash } from '../common/crypto/keyed-hash';
 import type { AppRequest } from '../common/http/request-context';
 import { IdempotencyErrors } from './idempotency-errors';
-import { isStreamedBody } from './idempotency-gate';
 import type { IdempotencyScope, ReplayedResponse } from './idempotency.service';
 import { IDEMPOTENT_METHODS, isValidIdempotencyKey, requestFingerprint } from './request-fingerprint';
 
@@ -12,18 +11,19 @@ const SCOPE_STATE = 'idempotencyScope';
 /**
  * The idempotency scope of a request, or null when it does not take part: not a
  * POST/PATCH/DELETE, no Idempotency-Key, or no customer principal (public sign-in routes and
- * the operator API). Throws 400 for a malformed key on a request that takes part.
+ * the operator API). Throws 400 for a malformed key on a request that takes part. `streamed`:
+ * the route reads its own body (see StreamsOwnBody).
  */
-export function idempotencyScopeOf(req: AppRequest, keyedHash: KeyedHash): IdempotencyScope | null {
+export function idempotencyScopeOf(req: AppRequest, keyedHash: KeyedHash, streamed: boolean): IdempotencyScope | null {
   // The rate limiter asks first and the interceptor again: hash the body once per request.
   const known = req.didhub?.[SCOPE_STATE] as IdempotencyScope | null | undefined;
   if (known !== undefined) return known;
-  const scope = computeScope(req, keyedHash);
+  const scope = computeScope(req, keyedHash, streamed);
   if (req.didhub) req.didhub[SCOPE_STATE] = scope;
   return scope;
 }
 
-function computeScope(req: AppRequest, keyedHash: KeyedHash): IdempotencyScope | null {
+function computeScope(req: AppRequest, keyedHash: KeyedHash, streamed: boolean): IdempotencyScope | null {
   const method = req.method.toUpperCase();
   if (!IDEMPOTENT_METHODS.has(method)) return null;
   const header = req.headers['idempotency-key'];
@@ -38,7 +38,7 @@ function computeScope(req: AppRequest, keyedHash: KeyedHash): IdempotencyScope |
   const principalId = principal.kind === 'session' ? `user:${principal.userId}` : `key:${principal.apiKeyId}`;
   // A streamed body (multipart upload) is fingerprinted by its route through the idempotency
   // gate; the empty fingerprint here matches no stored record, so no early replay is found.
-  if (isStreamedBody(req)) return { accountId: principal.accountId, principalId, key, method, path, fingerprint: '' };
+  if (streamed) return { accountId: principal.accountId, principalId, key, method, path, fingerprint: '' };
   // A multipart body is hashed as the raw bytes when a parser kept them (`rawBody`).
   const raw = (req as AppRequest & { rawBody?: unknown }).rawBody;
   const body = Buffer.isBuffer(raw) ? raw : req.body;

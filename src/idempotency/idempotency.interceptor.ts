@@ -9,7 +9,7 @@ import { APP_LOGGER } from '../common/logging/logger';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { KeyedHash } from '../common/crypto/keyed-hash';
-import { IdempotentReplay, isStreamedBody, setIdempotencyGate, streamedFingerprint } from './idempotency-gate';
+import { IdempotentReplay, setIdempotencyGate, streamedFingerprint, streamsOwnBody } from './idempotency-gate';
 import { stashedReplay } from './idempotency-scope';
 import { type IdempotencyLease, type IdempotencyScope, IdempotencyService, type ReplayedResponse } from './idempotency.service';
 import { safeError } from '../common/logging/safe-error';
@@ -41,10 +41,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (context.getType() !== 'http') return next.handle();
     const req = context.switchToHttp().getRequest<AppRequest>();
     const res = context.switchToHttp().getResponse<Response>();
-    const scope = this.idempotency.scopeOf(req);
+    const streamed = streamsOwnBody(context.getHandler());
+    const scope = this.idempotency.scopeOf(req, streamed);
     if (!scope) return next.handle();
 
-    if (isStreamedBody(req)) return this.streamed(scope, req, res, next);
+    if (streamed) return this.streamed(scope, req, res, next);
 
     const early = stashedReplay(req);
     if (early) return replay(res, early);

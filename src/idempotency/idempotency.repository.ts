@@ -9,6 +9,7 @@ const RECORD_SELECT = {
   requestHash: true,
   state: true,
   responseStatus: true,
+  responseEnc: true,
   responseBody: true,
   responseHeaders: true,
   lockedUntil: true,
@@ -22,8 +23,11 @@ export interface IdempotencyRow {
   requestHash: string;
   state: 'in_progress' | 'completed';
   responseStatus: number | null;
-  responseBody: Buffer | null;
-  responseHeaders: Record<string, string> | null;
+  /** The stored response (headers and body), sealed by IdempotencyService. */
+  responseEnc: Buffer | null;
+  /** Legacy plaintext columns, written only by older instances (see schema.prisma). */
+  legacyBody: Buffer | null;
+  legacyHeaders: Record<string, string> | null;
   lockedUntil: Date;
   expiresAt: Date;
 }
@@ -43,18 +47,19 @@ export interface NewIdempotencyRecord {
 
 export interface StoredResponse {
   status: number;
-  body: Buffer | null;
-  headers: Record<string, string>;
+  /** Headers and body in one EncryptionService envelope bound to the record. */
+  sealed: Buffer;
 }
 
 type SelectedRow = Prisma.IdempotencyRecordGetPayload<{ select: typeof RECORD_SELECT }>;
 
-function toRow(row: SelectedRow): IdempotencyRow {
+function toRow({ responseEnc, responseBody, responseHeaders, ...row }: SelectedRow): IdempotencyRow {
   return {
     ...row,
     state: row.state === 'completed' ? 'completed' : 'in_progress',
-    responseBody: row.responseBody ? Buffer.from(row.responseBody) : null,
-    responseHeaders: (row.responseHeaders as Record<string, string> | null) ?? null,
+    responseEnc: responseEnc ? Buffer.from(responseEnc) : null,
+    legacyBody: responseBody ? Buffer.from(responseBody) : null,
+    legacyHeaders: (responseHeaders as Record<string, string> | null) ?? null,
   };
 }
 
@@ -106,8 +111,7 @@ export class IdempotencyRepository {
       data: {
         state: 'completed',
         responseStatus: response.status,
-        responseBody: response.body ? new Uint8Array(response.body) : null,
-        responseHeaders: response.headers,
+        responseEnc: new Uint8Array(response.sealed),
       },
     });
   }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { ENCRYPTED_FIELDS, encryptionContext } from '../common/crypto/encrypted-fields';
+import { EncryptionService } from '../common/crypto/encryption.service';
 import { KeyedHash } from '../common/crypto/keyed-hash';
 import { newId } from '../common/ids/ids';
 import type { AppRequest } from '../common/http/request-context';
@@ -7,7 +9,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { idempotencyScopeOf } from './idempotency-scope';
 import { IdempotencyErrors } from './idempotency-errors';
-import { IdempotencyRepository, type IdempotencyRow, type StoredResponse } from './idempotency.repository';
+import { IdempotencyRepository, type IdempotencyRow } from './idempotency.repository';
 import { redactSecrets } from './response-redaction';
 
 /** How long a key is remembered: the public promise is "within 24 hours". */
@@ -34,7 +36,7 @@ export type IdempotencyDecision =
 
 export interface ReplayedResponse {
   status: number;
-  /** The stored JSON body (secret fields already removed), or undefined for an empty body. */
+  /** The JSON body as first sent (one-time secret fields removed), or undefined for an empty body. */
   body: unknown;
   headers: Record<string, string>;
 }
@@ -59,14 +61,15 @@ export class IdempotencyService {
   constructor(
     private readonly records: IdempotencyRepository,
     private readonly keyedHash: KeyedHash,
+    private readonly encryption: EncryptionService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.lockMs = config.idempotencyLockSeconds * 1000;
   }
 
   /** The request's idempotency scope (null when it takes no part); see idempotencyScopeOf. */
-  scopeOf(req: AppRequest): IdempotencyScope | null {
-    return idempotencyScopeOf(req, this.keyedHash);
+  scopeOf(req: AppRequest, streamed: boolean): IdempotencyScope | null {
+    return idempotencyScopeOf(req, this.keyedHash, streamed);
   }
 
   /**
@@ -100,7 +103,7 @@ export class IdempotencyService {
         continue;
       }
       if (!sameRequest(existing, scope)) throw IdempotencyErrors.keyReused();
-      if (existing.state === 'completed') return { kind: 'replay', response: toReplay(existing) };
+      if (existing.state === 'completed') return { kind: 'replay', response: this.toReplay(existing) };
       if (existing.lockedUntil <= now) {
         const takeover = newLeaseToken();
         if (await this.records.takeOver(existing.id, now, new Date(now.getTime() + this.lockMs), takeover)) {
@@ -121,21 +124,25 @@ export class IdempotencyService {
     if (!existing || existing.state !== 'completed' || existing.expiresAt <= now || !sameRequest(existing, scope)) {
       return null;
     }
-    return toReplay(existing);
+    return this.toReplay(existing);
   }
 
   /**
    * Stores the outcome. A 5xx is forgotten so the client may retry; a 4xx is kept (the same
    * request would fail the same way — a client that corrects its body uses a new key).
+   * The response is kept whole (personal data included, so a replay is the original response)
+   * and sealed like every other sensitive column; only one-time secrets are left out.
    */
   async finish(lease: IdempotencyLease, response: FinishedResponse): Promise<void> {
     if (response.status >= 500) {
       await this.records.delete(lease.recordId, lease.leaseToken);
       return;
     }
-    const body = response.body === undefined ? null : Buffer.from(JSON.stringify(redactSecrets(response.body)), 'utf8');
-    const stored: StoredResponse = { status: response.status, body, headers: response.headers };
-    await this.records.complete(lease.recordId, lease.leaseToken, stored);
+    // Through JSON first, as the response was sent: toJSON (dates) applied, undefined fields gone.
+    const sent: unknown = response.body === undefined ? undefined : JSON.parse(JSON.stringify(response.body));
+    const stored: SealedResponse = { headers: response.headers, body: redactSecrets(sent) };
+    const sealed = this.encryption.encryptBytes(Buffer.from(JSON.stringify(stored), 'utf8'), responseContext(lease.recordId));
+    await this.records.complete(lease.recordId, lease.leaseToken, { status: response.status, sealed });
   }
 
   /** Gives the key back without a stored response (the response could not be captured). */
@@ -167,10 +174,35 @@ export class IdempotencyService {
     return stop;
   }
 
+  private toReplay(row: IdempotencyRow): ReplayedResponse {
+    const status = row.responseStatus ?? 200;
+    if (row.responseEnc) {
+      // JSON.stringify(JSON.parse(text)) === text for any text JSON.stringify wrote, so the body
+      // serialises back to the bytes first sent.
+      const stored = JSON.parse(this.encryption.decryptBytes(row.responseEnc, responseContext(row.id)).toString('utf8')) as SealedResponse;
+      return { status, body: stored.body, headers: stored.headers };
+    }
+    return {
+      status,
+      body: row.legacyBody && row.legacyBody.length > 0 ? JSON.parse(row.legacyBody.toString('utf8')) : undefined,
+      headers: row.legacyHeaders ?? {},
+    };
+  }
+
   /** Deletes up to `batchSize` records older than 24 h; the retention job calls it until it returns 0. */
   async purgeExpired(batchSize = 1000, now = new Date()): Promise<number> {
     return this.records.deleteExpired(now, batchSize);
   }
+}
+
+/** What the response_enc envelope holds; `body` is absent for an empty body. */
+interface SealedResponse {
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+function responseContext(recordId: string) {
+  return encryptionContext(ENCRYPTED_FIELDS.idempotencyResponse, recordId);
 }
 
 function newLeaseToken(): string {
@@ -181,13 +213,6 @@ function sameRequest(row: IdempotencyRow, scope: IdempotencyScope): boolean {
   return row.method === scope.method && row.path === scope.path && row.requestHash === scope.fingerprint;
 }
 
-function toReplay(row: IdempotencyRow): ReplayedResponse {
-  return {
-    status: row.responseStatus ?? 200,
-    body: row.responseBody && row.responseBody.length > 0 ? JSON.parse(row.responseBody.toString('utf8')) : undefined,
-    headers: row.responseHeaders ?? {},
-  };
-}
 
 function retryAfterSeconds(lockedUntil: Date, now: Date): number {
   // Short and whole: most requests finish in well under a second, so one second is a fair

@@ -35,14 +35,14 @@ describe('request fingerprint', () => {
 });
 
 describe('secret redaction for stored responses', () => {
-  it('removes one-time secrets at any depth and keeps everything else', () => {
+  it('removes one-time secrets at any depth and keeps everything else, personal data included', () => {
     expect(
       redactSecrets({
         id: 'key_1',
         key: 'didhub_live_x',
-        data: [{ secret: 's', otpauth_url: 'otpauth://', qr_code: 'data:', name: 'n' }],
+        data: [{ secret: 's', otpauth_url: 'otpauth://', qr_code: 'data:', name: 'n', email: 'e@example.test' }],
         mfa: { mfa_token: 't', recovery_codes: ['a'], enabled: true },
       }),
-    ).toEqual({ id: 'key_1', data: [{ name: 'n' }], mfa: { enabled: true } });
+    ).toEqual({ id: 'key_1', data: [{ name: 'n', email: 'e@example.test' }], mfa: { enabled: true } });
   });
 });

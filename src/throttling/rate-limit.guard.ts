@@ -13,6 +13,7 @@ import type { AppRequest } from '../common/http/request-context';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { KeyedHash } from '../common/crypto/keyed-hash';
+import { streamsOwnBody } from '../idempotency/idempotency-gate';
 import { idempotencyScopeOf, stashReplay } from '../idempotency/idempotency-scope';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { AccountRateLimits } from './account-rate-limits.service';
@@ -61,7 +62,7 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
     res.setHeader('RateLimit-Policy', policyHeader(policy));
     const key = this.counterKey(policy);
     // Only a mutation with an Idempotency-Key can be a free replay: reads go straight to spending.
-    if (!READ_METHODS.has(req.method) && (await this.isFreeReplay(req))) {
+    if (!READ_METHODS.has(req.method) && (await this.isFreeReplay(req, context.getHandler()))) {
       const state = await this.counters.peek(key, policy.name, RATE_LIMIT_WINDOW_MS);
       res.setHeader('RateLimit', stateHeader(policy, policy.limit - state.used, state.resetSeconds));
       return true;
@@ -151,10 +152,10 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
     return `${this.config.rateLimit.redisKeyPrefix}${policy.name}:${policy.tracker}`;
   }
 
-  private async isFreeReplay(req: AppRequest): Promise<boolean> {
+  private async isFreeReplay(req: AppRequest, handler: Function): Promise<boolean> {
     let scope;
     try {
-      scope = idempotencyScopeOf(req, this.keyedHash);
+      scope = idempotencyScopeOf(req, this.keyedHash, streamsOwnBody(handler));
     } catch {
       return false; // a malformed key is counted; the interceptor answers the 400
     }

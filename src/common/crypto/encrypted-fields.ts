@@ -27,6 +27,7 @@ export const ENCRYPTED_FIELDS = {
   documentChunk: { table: 'document_chunks', idColumn: 'id', column: 'data', kind: 'bytea', field: 'content' },
   mailOutboxPayload: { table: 'mail_outbox', idColumn: 'id', column: 'payload_enc', kind: 'text', field: 'payload' },
   sipGatewayPassword: { table: 'sip_gateways', idColumn: 'id', column: 'password_enc', kind: 'text', field: 'password' },
+  idempotencyResponse: { table: 'idempotency_records', idColumn: 'id', column: 'response_enc', kind: 'bytea', field: 'response' },
 } as const satisfies Record<string, EncryptedField>;
 
 export const ALL_ENCRYPTED_FIELDS: readonly EncryptedField[] = Object.values(ENCRYPTED_FIELDS);

@@ -20,7 +20,7 @@ import type { AppRequest } from '../../common/http/request-context';
 import { APP_LOGGER } from '../../common/logging/logger';
 import { safeError } from '../../common/logging/safe-error';
 import type { ListResponse } from '../../common/pagination/list';
-import { idempotencyGateOf, IdempotentReplay } from '../../idempotency/idempotency-gate';
+import { idempotencyGateOf, IdempotentReplay, StreamsOwnBody } from '../../idempotency/idempotency-gate';
 import { IDEMPOTENT_REPLAYED_HEADER } from '../../idempotency/idempotency.interceptor';
 import { EXTENSIONS, type DetectedType } from './document-content';
 import { type DocumentResponse, DocumentsService } from './documents.service';
@@ -36,6 +36,7 @@ export class DocumentsController {
 
   @Post()
   @RequireScope('compliance:write')
+  @StreamsOwnBody()
   @ApiOperation({
     summary: 'Upload a document',
     description:

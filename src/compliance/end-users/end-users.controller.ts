@@ -63,7 +63,7 @@ export class EndUsersController {
       'Individuals need first_name and last_name; businesses business_name. Collect only what the requirements for ' +
       'the number need (`GET /v1/compliance/requirements`). date_of_birth, document_number and registration_number ' +
       'are encrypted at rest; the document number is never returned, only `document_number_last4`. Idempotent replays ' +
-      'return the stored response with personal fields removed (they are not kept in idempotency records): GET the end-user.',
+      'return the original response (kept encrypted for 24 hours).',
   })
   @ApiCreatedResponse({ type: EndUserResponseDto })
   create(@CurrentPrincipal() principal: CustomerPrincipal, @Body() dto: CreateEndUserDto): Promise<EndUserResponse> {
