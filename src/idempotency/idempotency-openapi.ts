@@ -6,7 +6,7 @@ export const IDEMPOTENCY_AND_RATE_LIMIT_DOCS = `
 **Idempotency.** Authenticated POST, PATCH and DELETE accept an optional \`Idempotency-Key\` header (1–255 visible
 ASCII characters; generate a UUIDv4 per logical operation and reuse it when retrying). Keys are scoped to the account and
 kept 24 hours. The same key with the same method, path and body (JSON compared with sorted keys) returns the original
-status and body again with \`Idempotent-Replayed: true\`, without running the action again; a different request under
+status and body again, byte for byte, with \`Idempotent-Replayed: true\`, without running the action again; a different request under
 the same key answers 422 \`idempotency_key_reused\`; while the first request is still running, 409
 \`idempotency_request_in_progress\` with \`Retry-After\`. 2xx and 4xx results are kept; a 5xx is not (retry with the same
 key). \`Set-Cookie\` is never replayed, and one-time secrets (a new API key, recovery codes, an MFA secret) are never
