@@ -11,16 +11,17 @@ export const PLAINTEXT_MARKER = 'DIDHUB-PLAINTEXT-MARKER-7f3a';
 const num = (n: number): string => String(n).padStart(10, '0');
 
 /**
- * A small, complete PDF (catalog, page tree, one page) whose content stream carries `padding`
+ * A small, complete PDF (catalog, page tree, one blank page) with a stream of `padding`
  * random bytes, with a cross-reference table that matches its objects: what pdf-lib, qpdf and
  * viewers all open. `encrypted` adds /Encrypt to the trailer; `truncated` cuts the file before
  * its cross-reference table.
  */
 export function pdfBytes(padding = 1000, options: { encrypted?: boolean; truncated?: boolean } = {}): Buffer {
   const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
+    // The random padding is a stream the catalog names under a private key, not page content.
+    '<< /Type /Catalog /Pages 2 0 R /DIDHubPadding 4 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>',
   ];
   const parts: Buffer[] = [Buffer.from(`%PDF-1.7\n% ${PLAINTEXT_MARKER}\n`, 'latin1')];
   const offsets: number[] = [];

@@ -27,9 +27,16 @@ function skipWhitespace(text: string, at: number): number {
   return WHITESPACE.lastIndex;
 }
 
-/** A name as the document means it: `#xx` escapes decoded in either case (pdf-lib decodes upper case only). */
+const unescape = (name: string): string => name.replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+
+/**
+ * A name as the document means it. pdf-lib decodes only upper-case `#XX` escapes and re-escapes
+ * the `#` of any other, so `/E#6ecrypt` reaches us as `/E#236ecrypt`: decoding twice recovers
+ * `Encrypt`. Only a key holding a literal `#` could be misread, and for /Encrypt that errs on
+ * the side of refusing.
+ */
 function nameOf(key: PDFName): string {
-  return key.asString().slice(1).replace(/#([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return unescape(unescape(key.asString().slice(1)));
 }
 
 function entry(dict: PDFDict, name: string): unknown {
