@@ -11,9 +11,11 @@ import {
   incrementalUpdate,
   pngWithBadCrc,
   pngWithHtmlBetweenChunks,
+  uploadInPieces,
   withExif,
   zipEndingLikeJpeg,
 } from './support/document-fixtures';
+import { seedApiKey } from './support/seed';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const MAX = 300_000;
@@ -170,6 +172,26 @@ describe('Compliance documents', () => {
     const download = await a.client.get(`/v1/compliance/documents/${res.body.id}/content`).buffer(true).parse(binary).expect(200);
     expect(Buffer.compare(download.body as Buffer, file)).toBe(0);
   });
+
+  it('reaches the same verdicts when the file arrives a few bytes at a time', async () => {
+    const key = await seedApiKey(t, a.user.accountId);
+    const cases: [Buffer, number, string][] = [
+      [withExif(fixture('images/baseline-restart.jpg')), 201, 'image/jpeg'],
+      [fixture('images/progressive.jpg'), 201, 'image/jpeg'],
+      [pngBytes(6000, 1000), 201, 'image/png'],
+      [incrementalUpdate(fixture('pdf/xref-stream-1.7.pdf'), { stream: true }), 201, 'application/pdf'],
+      [Buffer.concat([jpegBytes(), zipEndingLikeJpeg()]), 422, 'file_trailing_data'],
+      [pngWithHtmlBetweenChunks(), 422, 'file_malformed'],
+      [pngWithBadCrc(), 422, 'file_malformed'],
+      [escapeEncryptName(fixture('pdf/aes256.pdf')), 422, 'file_encrypted'],
+    ];
+    for (const piece of [1, 7]) {
+      for (const [file, status, expected] of cases) {
+        const res = await uploadInPieces(t.url, key, file, piece);
+        expect([piece, res.status, status === 201 ? res.body.content_type : res.body.error?.code]).toEqual([piece, status, expected]);
+      }
+    }
+  }, 120_000);
 
   it('accepts a file of exactly the limit', async () => {
     const file = pdfBytes(MAX - pdfBytes(0).length);

@@ -1,7 +1,10 @@
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { PNG_SIGNATURE, pngBytes } from './compliance-fixtures';
+import { multipart, PNG_SIGNATURE, pngBytes } from './compliance-fixtures';
 
 /**
  * Real files for the upload checks: PDFs made with qpdf and JPEGs made with cjpeg are committed
@@ -128,4 +131,40 @@ export function pngWithBadCrc(): Buffer {
   const idat = png.indexOf('IDAT', 0, 'latin1');
   png[idat + 4] ^= 0x01;
   return png;
+}
+
+/**
+ * Uploads `file` the way a slow or fragmenting client sends it: the multipart body goes out in
+ * `piece`-byte writes, each after the previous one left, so the server sees many small chunks
+ * and the file's structure is cut at arbitrary places.
+ */
+export async function uploadInPieces(url: string, apiKey: string, file: Buffer, piece: number): Promise<{ status: number; body: { content_type?: string; error?: { code: string; param?: string } } }> {
+  const { body, contentType } = multipart([
+    { name: 'type', value: 'passport' },
+    { name: 'file', value: file, filename: 'scan.bin' },
+  ]);
+  return new Promise((resolve, reject) => {
+    const req = (url.startsWith('https:') ? httpsRequest : httpRequest)(
+      `${url}/v1/compliance/documents`,
+      {
+        method: 'POST',
+        rejectUnauthorized: false,
+        headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': contentType, 'Content-Length': body.length },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      },
+    );
+    req.on('error', reject);
+    req.on('socket', (socket) => socket.setNoDelay(true));
+    void (async () => {
+      for (let at = 0; at < body.length && !req.destroyed; at += piece) {
+        if (!req.write(body.subarray(at, at + piece))) await once(req, 'drain');
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      req.end();
+    })().catch(reject);
+  });
 }

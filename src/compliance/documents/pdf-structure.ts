@@ -65,11 +65,13 @@ function trailers(bytes: Uint8Array, text: string, end: number): PDFDict[] {
   const seen = new Set<number>();
   const found: PDFDict[] = [];
   while (queue.length > 0) {
-    const offset = queue.shift()!;
-    if (seen.has(offset)) continue;
+    const recorded = queue.shift()!;
+    if (seen.has(recorded)) continue;
     if (seen.size >= MAX_SECTIONS) corrupt('too many cross-reference sections');
-    seen.add(offset);
-    if (offset >= end) corrupt('a cross-reference offset points past the end');
+    seen.add(recorded);
+    if (recorded >= end) corrupt('a cross-reference offset points past the end');
+    // Some writers record the offset of the line break before the section, as viewers tolerate.
+    const offset = skipWhitespace(text, recorded);
     let dict: PDFDict;
     if (matchAt(XREF_KEYWORD, text, offset)) {
       let at = offset + 4;
