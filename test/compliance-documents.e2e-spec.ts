@@ -9,6 +9,7 @@ import {
   fixture,
   HTML,
   incrementalUpdate,
+  multiPictureJpeg,
   pngWithBadCrc,
   pngWithHtmlBetweenChunks,
   uploadInPieces,
@@ -135,6 +136,12 @@ describe('Compliance documents', () => {
     ['a PNG with HTML after IEND', () => Buffer.concat([pngBytes(), HTML]), 'file_trailing_data'],
     ['a PNG whose data does not match its CRC', () => pngWithBadCrc(), 'file_malformed'],
     ['a JPEG with HTML after the end-of-image marker', () => Buffer.concat([jpegBytes(), HTML]), 'file_trailing_data'],
+    ['a JPEG with a second JPEG appended but no Multi-Picture index', () => multiPictureJpeg(jpegBytes(), jpegBytes(), false), 'file_trailing_data'],
+    [
+      'a Multi-Picture JPEG followed by a ZIP instead of an image',
+      () => multiPictureJpeg(jpegBytes(), zipEndingLikeJpeg()),
+      'file_trailing_data',
+    ],
   ])('refuses %s with 422 and keeps nothing', async (_name, make, code) => {
     const before = await counts();
     const res = await upload(a.client, make());
@@ -165,6 +172,11 @@ describe('Compliance documents', () => {
     ['a baseline JPEG (cjpeg) with EXIF APP1 and restart markers', () => withExif(fixture('images/baseline-restart.jpg')), 'image/jpeg'],
     ['a progressive JPEG (cjpeg)', () => fixture('images/progressive.jpg'), 'image/jpeg'],
     ['a JPEG zero-padded after its end-of-image marker', () => Buffer.concat([jpegBytes(), Buffer.alloc(512)]), 'image/jpeg'],
+    [
+      'a phone-style Multi-Picture JPEG (MPF index, a second image after EOI)',
+      () => multiPictureJpeg(withExif(fixture('images/baseline-restart.jpg')), fixture('images/progressive.jpg')),
+      'image/jpeg',
+    ],
   ])('accepts %s and returns it byte-identical', async (_name, make, contentType) => {
     const file = make();
     const res = await upload(a.client, file).expect(201);

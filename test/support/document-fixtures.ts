@@ -168,3 +168,29 @@ export async function uploadInPieces(url: string, apiKey: string, file: Buffer, 
     })().catch(reject);
   });
 }
+
+/**
+ * A phone-style multi-picture JPEG: an APP2 "MPF" index after SOI (as CIPA DC-007 writes it,
+ * big-endian, one MP Entry per image) and the second image right after the first one's EOI.
+ * `mpf: false` leaves the index out, so the second image is just appended data.
+ */
+export function multiPictureJpeg(primary: Buffer, secondary: Buffer, mpf = true): Buffer {
+  const index = Buffer.alloc(4 + 8 + 2 + 12 * 2 + 4);
+  index.write('MPF\0', 0, 'latin1');
+  index.write('MM', 4, 'latin1');
+  index.writeUInt16BE(42, 6);
+  index.writeUInt32BE(8, 8);
+  index.writeUInt16BE(2, 12);
+  index.writeUInt16BE(0xb000, 14);
+  index.writeUInt16BE(7, 16);
+  index.writeUInt32BE(4, 18);
+  index.write('0100', 22, 'latin1');
+  index.writeUInt16BE(0xb001, 26);
+  index.writeUInt16BE(4, 28);
+  index.writeUInt32BE(1, 30);
+  index.writeUInt32BE(2, 34);
+  const head = Buffer.from([0xff, 0xe2, 0, 0]);
+  head.writeUInt16BE(index.length + 2, 2);
+  const first = mpf ? Buffer.concat([primary.subarray(0, 2), head, index, primary.subarray(2)]) : primary;
+  return Buffer.concat([first, secondary]);
+}

@@ -162,8 +162,9 @@ const isSof = (code: number): boolean => code >= 0xc0 && code <= 0xcf && code !=
 /**
  * JPEG: SOI, then marker segments (each skipped by its length), entropy-coded scans after each
  * SOS (0xFF is followed by 0x00 stuffing, an RST marker, fill 0xFF, or the next marker), up to
- * EOI. After EOI only 0x00 bytes are tolerated: some encoders pad to a block size, and zeros
- * carry no content; anything else is appended data and refused.
+ * EOI. After EOI only 0x00 bytes are tolerated (some encoders pad to a block size, and zeros
+ * carry no content), or, when the first image has a Multi-Picture Format index (APP2 "MPF"),
+ * further complete JPEG images; anything else is appended data and refused.
  */
 class JpegWalker extends FieldWalker implements Walker {
   readonly type = 'image/jpeg';
@@ -172,6 +173,10 @@ class JpegWalker extends FieldWalker implements Walker {
   private sawSof = false;
   private sawSos = false;
   private afterFF = false;
+  /** The first image declared a Multi-Picture Format index (APP2 "MPF\0"): more images follow its EOI. */
+  private multiPicture = false;
+  private padded = false;
+  private segmentHead = '';
 
   constructor() {
     super();
@@ -185,6 +190,7 @@ class JpegWalker extends FieldWalker implements Walker {
   protected onField(field: Buffer): void {
     switch (this.stage) {
       case 'soi':
+        if (field[0] !== 0xff || field[1] !== 0xd8) throw ComplianceErrors.fileTrailingData('JPEG', 'the end-of-image marker');
         this.next('ff');
         return;
       case 'ff':
@@ -228,13 +234,17 @@ class JpegWalker extends FieldWalker implements Walker {
       this.sawSos = true;
     }
     this.code = code;
+    this.segmentHead = '';
     this.stage = 'length';
     this.expect(2);
   }
 
-  protected onBody(): void {}
+  protected onBody(bytes: Buffer): void {
+    if (this.code === 0xe2 && this.segmentHead.length < 4) this.segmentHead += bytes.toString('latin1', 0, 4 - this.segmentHead.length);
+  }
 
   protected onBodyEnd(): void {
+    if (this.code === 0xe2 && this.segmentHead === 'MPF\0') this.multiPicture = true;
     if (this.code === 0xda) {
       this.stage = 'entropy';
       this.afterFF = false;
@@ -245,8 +255,18 @@ class JpegWalker extends FieldWalker implements Walker {
 
   protected onRaw(chunk: Buffer): number {
     if (this.stage === 'done') {
-      if (chunk.some((byte) => byte !== 0x00)) throw ComplianceErrors.fileTrailingData('JPEG', 'the end-of-image marker');
-      return chunk.length;
+      let zeros = 0;
+      while (zeros < chunk.length && chunk[zeros] === 0x00) zeros++;
+      this.padded ||= zeros > 0;
+      if (zeros === chunk.length) return zeros;
+      // Only the images a Multi-Picture index announces (phones' depth maps, Ultra HDR gain
+      // maps) may follow EOI, each walked the same way; they start right after it.
+      if (!this.multiPicture || this.padded) throw ComplianceErrors.fileTrailingData('JPEG', 'the end-of-image marker');
+      this.stage = 'soi';
+      this.sawSof = false;
+      this.sawSos = false;
+      this.expect(2);
+      return 0;
     }
     // Entropy-coded data: only 0xFF bytes matter. Stops after the first real marker's code.
     let at = 0;

@@ -45,7 +45,7 @@ export class DocumentsController {
       'there); anything else than PDF/JPEG/PNG 415 `file_type_unsupported`. The whole structure is checked (PNG chunks ' +
       'and CRCs to IEND, JPEG segments and scans to EOI, a PDF whose cross-reference chain and trailers parse): a ' +
       'truncated or broken file 422 `file_malformed`; data after the end (IEND, EOI, the last %%EOF; only zero padding ' +
-      'after a JPEG EOI is accepted) 422 `file_trailing_data`; an encrypted PDF, however its trailer spells /Encrypt, ' +
+      'after a JPEG EOI, or the further images of a Multi-Picture JPEG, is accepted) 422 `file_trailing_data`; an encrypted PDF, however its trailer spells /Encrypt, ' +
       '422 `file_encrypted`. The file is encrypted at rest as it streams in. ' +
       'With `Idempotency-Key`, "the same request" means the same raw multipart bytes.',
   })
