@@ -162,7 +162,7 @@ export async function uploadInPieces(url: string, apiKey: string, file: Buffer, 
     void (async () => {
       for (let at = 0; at < body.length && !req.destroyed; at += piece) {
         if (!req.write(body.subarray(at, at + piece))) await once(req, 'drain');
-        await new Promise((r) => setTimeout(r, 0));
+        await new Promise((r) => setImmediate(r));
       }
       req.end();
     })().catch(reject);
