@@ -154,7 +154,14 @@ export async function uploadInPieces(url: string, apiKey: string, file: Buffer, 
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          try {
+            resolve({ status: res.statusCode!, body: JSON.parse(text) });
+          } catch {
+            reject(new Error(`status ${res.statusCode}, not JSON: ${text.slice(0, 200)}`));
+          }
+        });
       },
     );
     req.on('error', reject);
