@@ -4,6 +4,19 @@ import { join } from 'node:path';
 import { newId } from '../src/common/ids/ids';
 import { DocumentsService } from '../src/compliance/documents/documents.service';
 import { binary, INDIVIDUAL_DE, jpegBytes, PLAINTEXT_MARKER, pdfBytes, pngBytes, tenant, type Tenant, upload } from './support/compliance-fixtures';
+import {
+  escapeEncryptName,
+  fixture,
+  HTML,
+  incrementalUpdate,
+  multiPictureJpeg,
+  pngWithBadCrc,
+  pngWithHtmlBetweenChunks,
+  uploadInPieces,
+  withExif,
+  zipEndingLikeJpeg,
+} from './support/document-fixtures';
+import { seedApiKey } from './support/seed';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const MAX = 300_000;
@@ -83,6 +96,7 @@ describe('Compliance documents', () => {
     ['HTML named .pdf', Buffer.from('<html><script>alert(1)</script></html>'), 415, 'file_type_unsupported'],
     ['a ZIP claiming to be a PNG', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100)]), 415, 'file_type_unsupported'],
     ['a truncated PDF', pdfBytes(500, { truncated: true }), 422, 'file_malformed'],
+    ['a JPEG cut inside its scan', jpegBytes().subarray(0, 120), 422, 'file_malformed'],
     ['a password-protected PDF', pdfBytes(500, { encrypted: true }), 422, 'file_encrypted'],
     ['a PNG without IHDR', Buffer.concat([pngBytes().subarray(0, 8), Buffer.alloc(40)]), 422, 'file_malformed'],
     ['a JPEG without end-of-image', jpegBytes().subarray(0, 100), 422, 'file_malformed'],
@@ -95,6 +109,101 @@ describe('Compliance documents', () => {
     expect(res.body.error).toMatchObject({ code, param: 'file' });
     expect(await counts()).toEqual(before);
   });
+
+  // Each file below passed the old checks (a byte search for /Encrypt, end markers in the last KiB).
+  it.each([
+    ['an AES-256 PDF (qpdf) whose /Encrypt is written /Encr#79pt', () => escapeEncryptName(fixture('pdf/aes256.pdf')), 'file_encrypted'],
+    ['the same with the escape in lower case, /E#6ecrypt', () => escapeEncryptName(fixture('pdf/aes256.pdf'), '/E#6ecrypt'), 'file_encrypted'],
+    [
+      'an AES-256 PDF with a cross-reference stream whose dictionary says /Encr#79pt',
+      () => escapeEncryptName(fixture('pdf/aes256-xref-stream.pdf')),
+      'file_encrypted',
+    ],
+    [
+      'an encrypted PDF whose last incremental update leaves /Encrypt out of its trailer',
+      () => incrementalUpdate(fixture('pdf/aes256.pdf'), { dropKeys: ['Encrypt'] }),
+      'file_encrypted',
+    ],
+    ['a JPEG with a ZIP appended whose comment ends in FF D9', () => Buffer.concat([jpegBytes(), zipEndingLikeJpeg()]), 'file_trailing_data'],
+    ['a PDF header followed by an HTML body', () => Buffer.concat([Buffer.from('%PDF-1.4\n'), HTML]), 'file_malformed'],
+    [
+      'a PDF header, an HTML body and a forged trailer',
+      () => Buffer.concat([Buffer.from('%PDF-1.4\n'), HTML, Buffer.from('trailer\n<< /Root 1 0 R >>\nstartxref\n9\n%%EOF\n')]),
+      'file_malformed',
+    ],
+    ['a complete PDF with an HTML page after %%EOF', () => Buffer.concat([fixture('pdf/plain-1.4.pdf'), HTML]), 'file_trailing_data'],
+    ['a PNG with HTML between its chunks', () => pngWithHtmlBetweenChunks(), 'file_malformed'],
+    ['a PNG with HTML after IEND', () => Buffer.concat([pngBytes(), HTML]), 'file_trailing_data'],
+    ['a PNG whose data does not match its CRC', () => pngWithBadCrc(), 'file_malformed'],
+    ['a JPEG with HTML after the end-of-image marker', () => Buffer.concat([jpegBytes(), HTML]), 'file_trailing_data'],
+    ['a JPEG with a second JPEG appended but no Multi-Picture index', () => multiPictureJpeg(jpegBytes(), jpegBytes(), false), 'file_trailing_data'],
+    [
+      'a Multi-Picture JPEG followed by a ZIP instead of an image',
+      () => multiPictureJpeg(jpegBytes(), zipEndingLikeJpeg()),
+      'file_trailing_data',
+    ],
+  ])('refuses %s with 422 and keeps nothing', async (_name, make, code) => {
+    const before = await counts();
+    const res = await upload(a.client, make());
+    expect(res.status).toBe(422);
+    expect(res.body.error).toMatchObject({ code, param: 'file' });
+    expect(await counts()).toEqual(before);
+  });
+
+  it.each([
+    ['an AES-256 PDF without a user password', 'pdf/aes256-no-user-password.pdf'],
+    ['an AES-128 PDF', 'pdf/aes128.pdf'],
+    ['an AES-256 PDF with a cross-reference stream', 'pdf/aes256-xref-stream.pdf'],
+  ])('refuses %s made by qpdf as encrypted', async (_name, path) => {
+    const res = await upload(a.client, fixture(path)).expect(422);
+    expect(res.body.error).toMatchObject({ code: 'file_encrypted', param: 'file' });
+  });
+
+  it.each([
+    ['a PDF 1.4 with a cross-reference table (qpdf)', () => fixture('pdf/plain-1.4.pdf'), 'application/pdf'],
+    ['a PDF 1.7 with object streams and a cross-reference stream (qpdf)', () => fixture('pdf/xref-stream-1.7.pdf'), 'application/pdf'],
+    ['a PDF 1.4 saved with an incremental update', () => incrementalUpdate(fixture('pdf/plain-1.4.pdf')), 'application/pdf'],
+    [
+      'a PDF 1.7 with two incremental updates in cross-reference streams',
+      () => incrementalUpdate(incrementalUpdate(fixture('pdf/xref-stream-1.7.pdf'), { stream: true }), { stream: true }),
+      'application/pdf',
+    ],
+    ['a PNG with several IDAT chunks spanning many upload chunks', () => pngBytes(250_000, 8192), 'image/png'],
+    ['a baseline JPEG (cjpeg) with EXIF APP1 and restart markers', () => withExif(fixture('images/baseline-restart.jpg')), 'image/jpeg'],
+    ['a progressive JPEG (cjpeg)', () => fixture('images/progressive.jpg'), 'image/jpeg'],
+    ['a JPEG zero-padded after its end-of-image marker', () => Buffer.concat([jpegBytes(), Buffer.alloc(512)]), 'image/jpeg'],
+    [
+      'a phone-style Multi-Picture JPEG (MPF index, a second image after EOI)',
+      () => multiPictureJpeg(withExif(fixture('images/baseline-restart.jpg')), fixture('images/progressive.jpg')),
+      'image/jpeg',
+    ],
+  ])('accepts %s and returns it byte-identical', async (_name, make, contentType) => {
+    const file = make();
+    const res = await upload(a.client, file).expect(201);
+    expect(res.body).toMatchObject({ content_type: contentType, size_bytes: file.length });
+    const download = await a.client.get(`/v1/compliance/documents/${res.body.id}/content`).buffer(true).parse(binary).expect(200);
+    expect(Buffer.compare(download.body as Buffer, file)).toBe(0);
+  });
+
+  it('reaches the same verdicts when the file arrives a few bytes at a time', async () => {
+    const key = await seedApiKey(t, a.user.accountId);
+    const cases: [Buffer, number, string][] = [
+      [withExif(fixture('images/baseline-restart.jpg')), 201, 'image/jpeg'],
+      [fixture('images/progressive.jpg'), 201, 'image/jpeg'],
+      [pngBytes(6000, 1000), 201, 'image/png'],
+      [incrementalUpdate(fixture('pdf/xref-stream-1.7.pdf'), { stream: true }), 201, 'application/pdf'],
+      [Buffer.concat([jpegBytes(), zipEndingLikeJpeg()]), 422, 'file_trailing_data'],
+      [pngWithHtmlBetweenChunks(), 422, 'file_malformed'],
+      [pngWithBadCrc(), 422, 'file_malformed'],
+      [escapeEncryptName(fixture('pdf/aes256.pdf')), 422, 'file_encrypted'],
+    ];
+    for (const piece of [1, 7]) {
+      for (const [file, status, expected] of cases) {
+        const res = await uploadInPieces(t.url, key, file, piece);
+        expect([piece, res.status, status === 201 ? res.body.content_type : res.body.error?.code]).toEqual([piece, status, expected]);
+      }
+    }
+  }, 120_000);
 
   it('accepts a file of exactly the limit', async () => {
     const file = pdfBytes(MAX - pdfBytes(0).length);

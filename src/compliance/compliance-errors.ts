@@ -46,8 +46,14 @@ export const ComplianceErrors = {
     apiError(415, 'file_type_unsupported', 'Only PDF, JPEG and PNG files are accepted (recognised by their content).', {
       param: 'file',
     }),
-  fileCorrupt: (kind: string) =>
-    apiError(422, 'file_malformed', `The file starts like a ${kind} but is not a complete ${kind} file.`, { param: 'file' }),
+  fileCorrupt: (kind: string, reason?: string) =>
+    apiError(422, 'file_malformed', `The file starts like a ${kind} but is not a complete ${kind} file${reason ? `: ${reason}` : ''}.`, {
+      param: 'file',
+    }),
+  fileTrailingData: (kind: string, end: string) =>
+    apiError(422, 'file_trailing_data', `The ${kind} file has data after its end (${end}); upload the file without appended content.`, {
+      param: 'file',
+    }),
   pdfEncrypted: () =>
     apiError(422, 'file_encrypted', 'Password-protected (encrypted) PDFs cannot be reviewed; upload an unprotected copy.', {
       param: 'file',

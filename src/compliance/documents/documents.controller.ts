@@ -43,8 +43,11 @@ export class DocumentsController {
       'multipart/form-data with `file`, `type` and optionally `end_user_id`. PDF, JPEG and PNG are recognised by their ' +
       "content (magic bytes and structure); the client's content type and file name are ignored and not stored. Refused: " +
       'empty file 400 `file_empty`; larger than DOCUMENT_MAX_BYTES (10 MB by default) 413 `file_too_large` (reading stops ' +
-      'there); anything else than PDF/JPEG/PNG 415 `file_type_unsupported`; a truncated or stitched file 422 ' +
-      '`file_malformed`; a password-protected PDF 422 `file_encrypted`. The file is encrypted at rest as it streams in. ' +
+      'there); anything else than PDF/JPEG/PNG 415 `file_type_unsupported`. The whole structure is checked (PNG chunks ' +
+      'and CRCs to IEND, JPEG segments and scans to EOI, a PDF whose cross-reference chain and trailers parse): a ' +
+      'truncated or broken file 422 `file_malformed`; data after the end (IEND, EOI, the last %%EOF; only zero padding ' +
+      'after a JPEG EOI, or the further images of a Multi-Picture JPEG, is accepted) 422 `file_trailing_data`; an encrypted PDF, however its trailer spells /Encrypt, ' +
+      '422 `file_encrypted`. The file is encrypted at rest as it streams in. ' +
       'With `Idempotency-Key`, "the same request" means the same raw multipart bytes.',
   })
   @ApiConsumes('multipart/form-data')

@@ -56,7 +56,9 @@ export class DocumentsService {
 
   /**
    * Streams the upload through validation and encryption into the database, chunk by chunk:
-   * no plaintext file in memory as a whole, on disk or in a temporary directory. The row stays
+   * no plaintext file on disk or in a temporary directory, and PNG and JPEG never whole in
+   * memory (their structure is walked as it streams). A PDF is read from its end, so its bytes
+   * are held in memory (at most DOCUMENT_MAX_BYTES) until the parser checked it. The row stays
    * `uploading` (invisible) until everything checked out; any failure removes it.
    */
   async upload(accountId: string, body: Readable, headers: IncomingHttpHeaders, gate: IdempotencyGate | null): Promise<UploadOutcome> {
@@ -128,7 +130,7 @@ export class DocumentsService {
     }
     if (pendingBytes > 0) await flush(Buffer.concat(pending));
     if (size === 0) throw ComplianceErrors.fileEmpty();
-    const contentType = inspector.finish();
+    const contentType = await inspector.finish();
     return { sizeBytes: size, sha256: sha.digest('hex'), contentType };
   }
 
