@@ -1,4 +1,4 @@
-import { approvedBundle, INDIVIDUAL_DE, pdfBytes, tenant, type Tenant, upload } from './support/compliance-fixtures';
+import { INDIVIDUAL_DE, pdfBytes, tenant, type Tenant, upload } from './support/compliance-fixtures';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from './support/test-app';
 
 /**
@@ -40,7 +40,9 @@ describe('Compliance races', () => {
   const admin = () => t.http().set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // One bundle per retention batch, with a pause between: the bundles deleted last are deleted
+    // well after the rule picked them, which is the window the retention race needs.
+    t = await startTestApp({ env: { RETENTION_BATCH_SIZE: '1', RETENTION_BATCH_PAUSE_MS: '25' } });
     a = await tenant(t);
   });
   afterAll(() => t.close());
@@ -57,6 +59,41 @@ describe('Compliance races', () => {
       .send({ end_user_id: endUserId, document_ids: documentIds, country: 'DE', number_type: 'local' })
       .expect(201);
     return res.body.id;
+  }
+
+  let filler = 0;
+  /**
+   * `count` approved bundles of `endUserId` whose only number was released years ago, past every
+   * regulator window, in id order (retention deletes them one per batch in that order); the last
+   * one is deleted well after the rule picked it.
+   */
+  async function expiredBundles(endUserId: string, count: number): Promise<string[]> {
+    const ids = Array.from({ length: count }, () => String(++filler).padStart(22, '0'));
+    const releasedAt = new Date(Date.now() - 3 * 365 * 24 * 3600 * 1000);
+    await t.prisma.bundle.createMany({
+      data: ids.map((n) => ({
+        id: `bun_${n}`,
+        accountId: a.user.accountId,
+        endUserId,
+        country: 'DE',
+        numberType: 'local',
+        status: 'approved',
+        requirementsVersion: '2026-01-01',
+      })),
+    });
+    await t.prisma.phoneNumber.createMany({
+      data: ids.map((n) => ({
+        id: `num_${n}`,
+        accountId: a.user.accountId,
+        e164: deNumber(),
+        country: 'DE',
+        numberType: 'local',
+        bundleId: `bun_${n}`,
+        status: 'released',
+        releasedAt,
+      })),
+    });
+    return ids.map((n) => `bun_${n}`);
   }
 
   it('submit racing an end-user PATCH and a document deletion: never both; an approved bundle matches its data', async () => {
@@ -153,21 +190,21 @@ describe('Compliance races', () => {
 
   it('retention racing a number assignment on an expired bundle: never an active number whose bundle is gone', async () => {
     const operator = () => admin();
+    const eu = await endUser();
     for (let round = 0; round < ROUNDS; round++) {
-      const { bundleId } = await approvedBundle(t, a.client, TEST_ADMIN_TOKEN);
-      const first = (await a.client.post('/v1/numbers').send({ e164: deNumber(), country: 'DE', number_type: 'local', bundle_id: bundleId }).expect(201)).body.id;
-      await a.client.post(`/v1/numbers/${first}/release`).expect(200);
-      // Released three years ago: past every regulator window, so retention may delete the bundle.
-      await t.prisma.$executeRaw`UPDATE numbers SET released_at = now() - interval '3 years' WHERE id = ${first}`;
-
+      const bundleId = (await expiredBundles(eu, 5)).at(-1)!;
       const [run, number] = await race(
-        lead(round),
+        // The assignment lands at a different point of the run each round, before, during and after the rule.
+        (round * 37) % 160,
         () => operator().post('/v1/admin/retention/run').send({}),
         () => a.client.post('/v1/numbers').send({ e164: deNumber(), country: 'DE', number_type: 'local', bundle_id: bundleId }),
       );
       expect(run.status).toBe(202);
       let current = run.body;
-      for (let i = 0; i < 1000 && current.status === 'running'; i++) current = (await operator().get(`/v1/admin/retention/runs/${run.body.id}`)).body;
+      for (let i = 0; i < 500 && current.status === 'running'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        current = (await operator().get(`/v1/admin/retention/runs/${run.body.id}`)).body;
+      }
       expect(current).toMatchObject({ status: 'completed', error: null });
 
       const label = `round ${round}: number ${number.status}`;
