@@ -62,16 +62,27 @@ export const ComplianceErrors = {
     apiError(409, 'bundle_not_draft', `The bundle is ${status}; only a draft bundle can be submitted.`),
   bundleNotPendingReview: (status: string) =>
     apiError(409, 'bundle_not_pending_review', `The bundle is ${status}; only a bundle pending review can be approved or rejected.`),
-  noncompliant: (evaluation: Evaluation): ApiError => {
-    const failed = evaluation.results.filter((r) => !r.passed).map((r) => r.requirement);
-    const body: NoncompliantErrorBody = {
-      type: 'invalid_request_error',
-      code: 'bundle_noncompliant',
-      message: `The bundle does not meet the requirements: ${failed.join(', ')}. Nothing was submitted.`,
-      result: evaluation.result,
-      requirements_version: evaluation.requirements_version,
-      results: evaluation.results,
-    };
-    return new ApiError(422, body);
-  },
+  documentSubjectErased: (param: string) =>
+    apiError(
+      422,
+      'document_subject_erased',
+      'The end-user this document was filed under has been erased; it stays only for the bundles that already used it and cannot back a new one.',
+      { param },
+    ),
+  /** Approval re-evaluates: a bundle whose data no longer meets the table is refused, and stays pending review. */
+  noLongerCompliant: (evaluation: Evaluation): ApiError => noncompliantError(evaluation, 'Nothing was approved; reject it instead.'),
+  noncompliant: (evaluation: Evaluation): ApiError => noncompliantError(evaluation, 'Nothing was submitted.'),
 };
+
+function noncompliantError(evaluation: Evaluation, outcome: string): ApiError {
+  const failed = evaluation.results.filter((r) => !r.passed).map((r) => r.requirement);
+  const body: NoncompliantErrorBody = {
+    type: 'invalid_request_error',
+    code: 'bundle_noncompliant',
+    message: `The bundle does not meet the requirements: ${failed.join(', ')}. ${outcome}`,
+    result: evaluation.result,
+    requirements_version: evaluation.requirements_version,
+    results: evaluation.results,
+  };
+  return new ApiError(422, body);
+}

@@ -51,7 +51,11 @@ export class NumbersRepository {
           const rows = await tx.$queryRaw<{ id: string; status: string; country: string; number_type: string; type: string }[]>`
             SELECT b.id, b.status, b.country, b.number_type, e.type FROM bundles b JOIN end_users e ON e.id = b.end_user_id
              WHERE b.id = ${n.bundleId} AND b.account_id = ${n.accountId} FOR SHARE OF e`;
-          bundle = rows[0] ? { id: rows[0].id, status: rows[0].status, country: rows[0].country, numberType: rows[0].number_type, endUserType: rows[0].type } : null;
+          // The bundle itself, share-locked in a statement of its own (a fresh snapshot after any
+          // wait above): retention locks it for update before deleting, so either it is gone here
+          // or retention waits for this number and then sees it active.
+          const live = rows[0] ? await tx.$queryRaw<{ status: string }[]>`SELECT status FROM bundles WHERE id = ${n.bundleId} FOR SHARE` : [];
+          bundle = live[0] ? { id: rows[0].id, status: live[0].status, country: rows[0].country, numberType: rows[0].number_type, endUserType: rows[0].type } : null;
         }
         const error = check(bundle);
         if (error) throw error;

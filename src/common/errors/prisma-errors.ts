@@ -49,10 +49,22 @@ export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
+/**
+ * A foreign key refused the write (Prisma P2003, SQLSTATE 23503): a row the request refers to was
+ * removed at the same moment. Writers lock what they refer to, so this is a last line of defence.
+ */
+export function isForeignKeyViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  return (error as { code?: unknown }).code === 'P2003' || sqlStateOf(error) === '23503';
+}
+
 /** Maps Prisma's known request errors to the wire format; anything else stays unknown (500). */
 export function fromPrismaError(error: unknown): ApiError | null {
   if (typeof error !== 'object' || error === null) return null;
   if (isInvalidInputError(error)) return InputErrors.invalidText();
+  if (isForeignKeyViolation(error)) {
+    return CommonErrors.conflict('A resource this request refers to was removed or changed at the same moment; retry the request.');
+  }
   const { code, name, meta } = error as PrismaLikeError;
   if (name !== 'PrismaClientKnownRequestError') return null;
   if (code === 'P2002') {

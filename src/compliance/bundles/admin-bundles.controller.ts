@@ -42,7 +42,12 @@ export class AdminBundlesController {
 
   @Post(':id/approve')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Approve a bundle pending review', description: '409 `bundle_not_pending_review` otherwise.' })
+  @ApiOperation({
+    summary: 'Approve a bundle pending review',
+    description:
+      'Re-evaluates the bundle as stored now: 422 `bundle_noncompliant` (with the results; it stays pending review) when it ' +
+      'no longer meets the requirements. 409 `bundle_not_pending_review` when it is not pending review.',
+  })
   async approve(@Param('id') id: string, @Body() dto: ReviewBundleDto): Promise<ReturnType<typeof toBundleResponse>> {
     return toBundleResponse(await this.bundles.review(id, 'approved', dto));
   }

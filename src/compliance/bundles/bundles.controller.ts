@@ -19,7 +19,8 @@ export class BundlesController {
     summary: 'Create a bundle (draft)',
     description:
       'An end-user and documents for a country and number type. A document may back several bundles of the account, ' +
-      'including bundles of different end-users (one company registration for two bundles).',
+      'including bundles of different end-users (one company registration for two bundles). A document kept after its ' +
+      "end-user's erasure cannot back a new bundle (422 `document_subject_erased`, `param` naming it).",
   })
   @ApiCreatedResponse({ type: BundleResponseDto })
   create(@CurrentPrincipal() principal: CustomerPrincipal, @Body() dto: CreateBundleDto): Promise<BundleResponse> {

@@ -39,6 +39,7 @@ export interface BundleDocumentFacts {
   id: string;
   type: string;
   endUserId: string | null;
+  subjectErasedAt: Date | null;
   contentType: string | null;
   sizeBytes: number;
   sha256: string | null;
@@ -58,23 +59,35 @@ export class BundlesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Creates the bundle and its links in one transaction, holding share locks on the end-user and
-   * documents so neither can be erased or deleted between the check and the insert. Returns
-   * the ids that were not found (nothing written then).
+   * Creates the bundle and its links in one transaction. It share-locks the end-user and the
+   * end-users the documents are filed under (in id order, the order erasure's lock joins), then
+   * the documents: an erasure of any of them either finishes first (the look-up below no longer
+   * finds what it removed) or waits for this insert and sees the new bundle. Returns what was not
+   * found or may not be used (nothing written then).
    */
-  async create(b: NewBundle): Promise<{ row: BundleRow } | { missingEndUser: true } | { missingDocument: string }> {
+  async create(
+    b: NewBundle,
+  ): Promise<{ row: BundleRow } | { missingEndUser: true } | { missingDocument: string } | { erasedDocument: string }> {
     return this.prisma.$transaction(async (tx) => {
-      const eu = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id FROM end_users WHERE id = ${b.endUserId} AND account_id = ${b.accountId} FOR SHARE`;
-      if (eu.length === 0) return { missingEndUser: true as const };
-      const docs = b.documentIds.length
-        ? await tx.$queryRaw<{ id: string }[]>`
-            SELECT id FROM documents WHERE id = ANY(${b.documentIds}::text[]) AND account_id = ${b.accountId}
-               AND status = 'ready' FOR SHARE`
+      const owners = b.documentIds.length
+        ? await tx.$queryRaw<{ end_user_id: string }[]>`
+            SELECT DISTINCT end_user_id FROM documents
+             WHERE id = ANY(${b.documentIds}::text[]) AND account_id = ${b.accountId} AND end_user_id IS NOT NULL`
         : [];
-      const found = new Set(docs.map((d) => d.id));
+      const endUserIds = [...new Set([b.endUserId, ...owners.map((o) => o.end_user_id)])];
+      const locked = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM end_users WHERE id = ANY(${endUserIds}::text[]) AND account_id = ${b.accountId} ORDER BY id FOR SHARE`;
+      if (!locked.some((e) => e.id === b.endUserId)) return { missingEndUser: true as const };
+      const docs = b.documentIds.length
+        ? await tx.$queryRaw<{ id: string; subject_erased_at: Date | null }[]>`
+            SELECT id, subject_erased_at FROM documents WHERE id = ANY(${b.documentIds}::text[]) AND account_id = ${b.accountId}
+               AND status = 'ready' ORDER BY id FOR SHARE`
+        : [];
+      const found = new Map(docs.map((d) => [d.id, d]));
       const missing = b.documentIds.find((id) => !found.has(id));
       if (missing) return { missingDocument: missing };
+      const erased = b.documentIds.find((id) => found.get(id)!.subject_erased_at !== null);
+      if (erased) return { erasedDocument: erased };
       const row = await tx.bundle.create({
         data: {
           id: b.id,
@@ -122,25 +135,31 @@ export class BundlesRepository {
     return db.document
       .findMany({
         where: { bundleLinks: { some: { bundleId } } },
-        select: { id: true, type: true, endUserId: true, contentType: true, sizeBytes: true, sha256: true },
+        select: { id: true, type: true, endUserId: true, subjectErasedAt: true, contentType: true, sizeBytes: true, sha256: true },
         orderBy: { id: 'asc' },
       })
       .then((rows) => rows.map((r) => ({ ...r, type: r.type ?? 'other' })));
   }
 
   /**
-   * Runs `fn` with the bundle row locked (FOR UPDATE) and its end-user share-locked, so a
-   * submit's evaluation and state change see the data they judged; null when not found.
+   * Runs `fn` with the bundle's end-user share-locked, then the bundle locked for update, then
+   * its documents share-locked — the order every writer of these rows follows (end-user, bundle,
+   * document), so a submit or a review and an end-user PATCH, a document deletion or an erasure
+   * serialise instead of deadlocking, and `fn` judges the data its write is based on. Null when
+   * not found.
    */
   withLockedBundle<T>(accountId: string | null, id: string, fn: (tx: Tx, status: string) => Promise<T>): Promise<T | null> {
     return this.prisma.$transaction(async (tx) => {
-      const rows = accountId
-        ? await tx.$queryRaw<{ status: string; end_user_id: string }[]>`
-            SELECT status, end_user_id FROM bundles WHERE id = ${id} AND account_id = ${accountId} FOR UPDATE`
-        : await tx.$queryRaw<{ status: string; end_user_id: string }[]>`
-            SELECT status, end_user_id FROM bundles WHERE id = ${id} FOR UPDATE`;
+      const head = accountId
+        ? await tx.$queryRaw<{ end_user_id: string }[]>`SELECT end_user_id FROM bundles WHERE id = ${id} AND account_id = ${accountId}`
+        : await tx.$queryRaw<{ end_user_id: string }[]>`SELECT end_user_id FROM bundles WHERE id = ${id}`;
+      if (head.length === 0) return null;
+      await tx.$queryRaw`SELECT id FROM end_users WHERE id = ${head[0].end_user_id} FOR SHARE`;
+      const rows = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM bundles WHERE id = ${id} FOR UPDATE`;
       if (rows.length === 0) return null;
-      await tx.$queryRaw`SELECT id FROM end_users WHERE id = ${rows[0].end_user_id} FOR SHARE`;
+      await tx.$queryRaw`
+        SELECT d.id FROM documents d JOIN bundle_documents bd ON bd.document_id = d.id
+         WHERE bd.bundle_id = ${id} ORDER BY d.id FOR SHARE OF d`;
       return fn(tx, rows[0].status);
     });
   }
@@ -167,8 +186,8 @@ export class BundlesRepository {
   }
 
   /** pending_review → approved | rejected, only from pending_review (conditional update). */
-  async review(id: string, input: ReviewInput): Promise<boolean> {
-    const { count } = await this.prisma.bundle.updateMany({
+  async review(tx: Tx, id: string, input: ReviewInput): Promise<boolean> {
+    const { count } = await tx.bundle.updateMany({
       where: { id, status: 'pending_review' },
       data: { status: input.status, reviewedAt: input.at, reviewReason: input.reason, reviewItems: input.items },
     });

@@ -53,6 +53,9 @@ export class BundlesService {
     if ('missingDocument' in result) {
       throw ComplianceErrors.documentNotFound(`document_ids[${dto.document_ids.indexOf(result.missingDocument)}]`);
     }
+    if ('erasedDocument' in result) {
+      throw ComplianceErrors.documentSubjectErased(`document_ids[${dto.document_ids.indexOf(result.erasedDocument)}]`);
+    }
     return toBundleResponse(result.row);
   }
 
@@ -93,7 +96,11 @@ export class BundlesService {
     return toBundleResponse(outcome.row);
   }
 
-  /** Operator review: pending_review → approved | rejected, with reasons per item. */
+  /**
+   * Operator review: pending_review → approved | rejected, with reasons per item. Runs under the
+   * same locks as submit; an approval re-evaluates the data as it is now and refuses (422, the
+   * bundle stays pending review) when it no longer meets the requirements.
+   */
   async review(id: string, decision: 'approved' | 'rejected', dto: ReviewBundleDto): Promise<BundleRow> {
     const row = isIdOf('bundle', id) ? await this.repository.findAnyAccount(id) : null;
     if (!row) throw ComplianceErrors.bundleNotFound();
@@ -105,9 +112,18 @@ export class BundlesService {
         throw CommonErrors.invalidParam(`items[${i}].item`, `items[${i}].item is not a document of this bundle.`);
       }
     });
-    const ok = await this.repository.review(id, { status: decision, reason: dto.reason ?? null, items, at: new Date() });
-    if (!ok) throw ComplianceErrors.bundleNotPendingReview((await this.repository.findAnyAccount(id))?.status ?? row.status);
-    return (await this.repository.findAnyAccount(id))!;
+    const outcome = await this.repository.withLockedBundle(null, id, async (tx, status) => {
+      if (status !== 'pending_review') return { error: ComplianceErrors.bundleNotPendingReview(status) };
+      if (decision === 'approved') {
+        const evaluation = await this.evaluateRow(tx, (await this.repository.findIn(tx, id))!);
+        if (evaluation.result !== 'compliant') return { error: ComplianceErrors.noLongerCompliant(evaluation) };
+      }
+      await this.repository.review(tx, id, { status: decision, reason: dto.reason ?? null, items, at: new Date() });
+      return { row: (await this.repository.findIn(tx, id))! };
+    });
+    if (!outcome) throw ComplianceErrors.bundleNotFound();
+    if ('error' in outcome) throw outcome.error;
+    return outcome.row;
   }
 
   async adminGet(id: string): Promise<{ row: BundleRow; endUser: { type: string; addressCountry: string } | null; documents: Awaited<ReturnType<BundlesRepository['documentFacts']>> }> {
@@ -130,6 +146,7 @@ export class BundlesService {
       id: d.id,
       type: d.type as DocumentFacts['type'],
       endUserId: d.endUserId,
+      subjectErased: d.subjectErasedAt !== null,
     }));
     return evaluateBundle({ country: row.country, number_type: row.numberType }, toEndUserFacts(endUser), documents);
   }

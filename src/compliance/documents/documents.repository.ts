@@ -37,11 +37,23 @@ export class DocumentsRepository {
     await this.prisma.documentChunk.create({ data: { id: chunkId(documentId, seq), documentId, seq, data: new Uint8Array(data) } });
   }
 
-  async finishUpload(accountId: string, id: string, upload: FinishedUpload): Promise<DocumentRow> {
-    return this.prisma.document.update({
-      where: { id, accountId, status: 'uploading' },
-      data: { status: 'ready', ...upload },
-      select: DOCUMENT_SELECT,
+  /**
+   * Marks the upload ready. When it is filed under an end-user, that row is share-locked first,
+   * so an erasure of the end-user either finished before (null: no such end-user) or waits and
+   * then erases this document with the rest.
+   */
+  async finishUpload(accountId: string, id: string, upload: FinishedUpload): Promise<DocumentRow | null> {
+    return this.prisma.$transaction(async (tx) => {
+      if (upload.endUserId !== null) {
+        const owner = await tx.$queryRaw<{ id: string }[]>`
+          SELECT id FROM end_users WHERE id = ${upload.endUserId} AND account_id = ${accountId} FOR SHARE`;
+        if (owner.length === 0) return null;
+      }
+      return tx.document.update({
+        where: { id, accountId, status: 'uploading' },
+        data: { status: 'ready', ...upload },
+        select: DOCUMENT_SELECT,
+      });
     });
   }
 
@@ -60,10 +72,6 @@ export class DocumentsRepository {
     if (stale.length === 0) return 0;
     const { count } = await this.prisma.document.deleteMany({ where: { id: { in: stale.map((d) => d.id) }, status: 'uploading' } });
     return count;
-  }
-
-  endUserExists(accountId: string, endUserId: string): Promise<boolean> {
-    return this.prisma.endUser.count({ where: { id: endUserId, accountId } }).then((n) => n === 1);
   }
 
   find(accountId: string, id: string): Promise<DocumentRow | null> {
@@ -92,29 +100,39 @@ export class DocumentsRepository {
   /**
    * Deletes the document unless a bundle under review or approved uses it; links to draft and
    * rejected bundles go with it. Nothing goes while the operator holds the account (legal hold).
-   * The linked bundles are locked first so a submit or an approval
-   * cannot change their state between the check and the delete.
+   * The linked bundles are locked before the document — the order submit and review take them
+   * (bundle, then its documents) — so neither can change a bundle's state between the check and
+   * the delete, and they wait rather than deadlock. A bundle linked while the locks were being
+   * taken restarts the transaction, so every linked bundle is locked when the check runs.
    */
   async deleteUnlessLocked(
     accountId: string,
     id: string,
   ): Promise<{ deleted: true } | { deleted: false; lockedBy: string | null; legalHold?: true }> {
-    return this.prisma.$transaction(async (tx) => {
-      const doc = await tx.$queryRaw<{ id: string; legal_hold: boolean }[]>`
-        SELECT d.id, COALESCE((a.retention_overrides->>'legal_hold')::boolean, false) AS legal_hold
-          FROM documents d JOIN accounts a ON a.id = d.account_id
-         WHERE d.id = ${id} AND d.account_id = ${accountId} AND d.status = 'ready' FOR UPDATE OF d`;
-      if (doc.length === 0) return { deleted: false, lockedBy: null };
-      if (doc[0].legal_hold) return { deleted: false, lockedBy: null, legalHold: true };
-      const bundles = await tx.$queryRaw<{ id: string; status: string }[]>`
-        SELECT b.id, b.status FROM bundles b JOIN bundle_documents bd ON bd.bundle_id = b.id
-         WHERE bd.document_id = ${id} ORDER BY b.created_at, b.id FOR UPDATE OF b`;
-      const locking = bundles.find((b) => LOCKED_BUNDLE_STATUSES.includes(b.status));
-      if (locking) return { deleted: false, lockedBy: locking.id };
-      await tx.bundleDocument.deleteMany({ where: { documentId: id } });
-      await tx.document.delete({ where: { id } });
-      return { deleted: true };
-    });
+    for (;;) {
+      const result = await this.prisma.$transaction(async (tx) => {
+        const bundles = await tx.$queryRaw<{ id: string; status: string; created_at: Date }[]>`
+          SELECT b.id, b.status, b.created_at FROM bundles b JOIN bundle_documents bd ON bd.bundle_id = b.id
+           WHERE bd.document_id = ${id} AND b.account_id = ${accountId} ORDER BY b.id FOR UPDATE OF b`;
+        const doc = await tx.$queryRaw<{ id: string; legal_hold: boolean }[]>`
+          SELECT d.id, COALESCE((a.retention_overrides->>'legal_hold')::boolean, false) AS legal_hold
+            FROM documents d JOIN accounts a ON a.id = d.account_id
+           WHERE d.id = ${id} AND d.account_id = ${accountId} AND d.status = 'ready' FOR UPDATE OF d`;
+        if (doc.length === 0) return { deleted: false as const, lockedBy: null };
+        if (doc[0].legal_hold) return { deleted: false as const, lockedBy: null, legalHold: true as const };
+        const links = await tx.bundleDocument.findMany({ where: { documentId: id }, select: { bundleId: true } });
+        const locked = new Set(bundles.map((b) => b.id));
+        if (links.some((l) => !locked.has(l.bundleId))) return 'relock' as const;
+        const locking = bundles
+          .filter((b) => LOCKED_BUNDLE_STATUSES.includes(b.status))
+          .sort((x, y) => x.created_at.getTime() - y.created_at.getTime())[0];
+        if (locking) return { deleted: false as const, lockedBy: locking.id };
+        await tx.bundleDocument.deleteMany({ where: { documentId: id } });
+        await tx.document.delete({ where: { id } });
+        return { deleted: true as const };
+      });
+      if (result !== 'relock') return result;
+    }
   }
 }
 

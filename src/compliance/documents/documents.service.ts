@@ -89,10 +89,9 @@ export class DocumentsService {
         throw CommonErrors.invalidParam('type', `type must be one of ${DOCUMENT_TYPES.join(', ')}.`);
       }
       const endUserId = fields.end_user_id ?? null;
-      if (endUserId !== null && !(isIdOf('endUser', endUserId) && (await this.repository.endUserExists(accountId, endUserId)))) {
-        throw ComplianceErrors.endUserNotFound('end_user_id');
-      }
+      if (endUserId !== null && !isIdOf('endUser', endUserId)) throw ComplianceErrors.endUserNotFound('end_user_id');
       const row = await this.repository.finishUpload(accountId, id, { type: docType, endUserId, ...file });
+      if (!row) throw ComplianceErrors.endUserNotFound('end_user_id');
       return { kind: 'created', document: toDocumentResponse(row) };
     } catch (error) {
       if (started) await this.repository.discardUpload(id);

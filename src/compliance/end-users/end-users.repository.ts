@@ -50,24 +50,25 @@ export class EndUsersRepository {
   }
 
   /**
-   * Writes only while no bundle of the end-user is under review or approved: one conditional
-   * statement, so an approval cannot slip in between a check and the write.
+   * Writes only while no bundle of the end-user is under review or approved. The end-user row is
+   * locked for update first — submit and review share-lock it before they touch the bundle — so
+   * the check below sees a submit that finished, and a submit that comes later sees this write.
    */
-  async updateUnlocked(accountId: string, id: string, columns: Partial<EndUserColumns>): Promise<EndUserRow | null> {
-    const { count } = await this.prisma.endUser.updateMany({
-      where: { id, accountId, bundles: { none: { status: { in: LOCKED_BUNDLE_STATUSES } } } },
-      data: columns,
+  async updateUnlocked(
+    accountId: string,
+    id: string,
+    columns: Partial<EndUserColumns>,
+  ): Promise<{ row: EndUserRow } | { lockedBy: string } | { missing: true }> {
+    return this.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM end_users WHERE id = ${id} AND account_id = ${accountId} FOR UPDATE`;
+      if (rows.length === 0) return { missing: true as const };
+      const locking = await tx.bundle.findFirst({
+        where: { endUserId: id, status: { in: LOCKED_BUNDLE_STATUSES } },
+        orderBy: { createdAt: 'asc' },
+        select: { id: true },
+      });
+      if (locking) return { lockedBy: locking.id };
+      return { row: await tx.endUser.update({ where: { id }, data: columns, select: END_USER_SELECT }) };
     });
-    return count === 1 ? this.find(accountId, id) : null;
-  }
-
-  /** A bundle that freezes this end-user, if any. */
-  async lockingBundle(accountId: string, endUserId: string): Promise<string | null> {
-    const bundle = await this.prisma.bundle.findFirst({
-      where: { accountId, endUserId, status: { in: LOCKED_BUNDLE_STATUSES } },
-      orderBy: { createdAt: 'asc' },
-      select: { id: true },
-    });
-    return bundle?.id ?? null;
   }
 }

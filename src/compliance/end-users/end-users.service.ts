@@ -65,11 +65,10 @@ export class EndUsersService {
     checkFieldsForType(current.type, dto);
     // Judge the end-user as it would be after the change, so PATCH cannot leave it half-filled.
     checkComplete(current.type, { ...presentFields(current), ...dto } as Input);
-    const updated = await this.repository.updateUnlocked(accountId, id, this.columns(id, dto, false));
-    if (updated) return this.toResponse(updated);
-    const locking = await this.repository.lockingBundle(accountId, id);
-    if (locking) throw ComplianceErrors.endUserLocked(locking);
-    throw ComplianceErrors.endUserNotFound();
+    const result = await this.repository.updateUnlocked(accountId, id, this.columns(id, dto, false));
+    if ('lockedBy' in result) throw ComplianceErrors.endUserLocked(result.lockedBy);
+    if ('missing' in result) throw ComplianceErrors.endUserNotFound();
+    return this.toResponse(result.row);
   }
 
   async findRow(accountId: string, id: string, param?: string): Promise<EndUserRow> {

@@ -54,7 +54,24 @@ export class ErasureRepository {
     return rows.length === 1;
   }
 
-  /** Numbers backed by any bundle of the end-user (active or released). */
+  /**
+   * Locks what the erasure is about to judge and remove: the end-user's bundles, then their
+   * documents (the order document deletion, submit and review take them), so a bundle created
+   * from one of these documents meanwhile is either committed and seen by `scope`, or waits
+   * and then finds the document gone. Call after `lockEndUser`.
+   */
+  async lockRecords(tx: ErasureTx, accountId: string, endUserId: string): Promise<void> {
+    await tx.$queryRaw`SELECT id FROM bundles WHERE end_user_id = ${endUserId} AND account_id = ${accountId} ORDER BY id FOR UPDATE`;
+    await tx.$queryRaw`
+      SELECT d.id FROM documents d
+       WHERE d.account_id = ${accountId}
+         AND (d.end_user_id = ${endUserId}
+              OR (d.end_user_id IS NULL AND EXISTS (
+                    SELECT 1 FROM bundle_documents bd JOIN bundles b ON b.id = bd.bundle_id
+                     WHERE bd.document_id = d.id AND b.end_user_id = ${endUserId})))
+       ORDER BY d.id FOR UPDATE`;
+  }
+
   /** From the account's `retention_overrides` (validated when the operator set them). */
   async accountHolds(tx: ErasureTx, accountId: string): Promise<AccountHolds> {
     const account = await tx.account.findUnique({ where: { id: accountId }, select: { retentionOverrides: true } });
@@ -65,6 +82,7 @@ export class ErasureRepository {
     };
   }
 
+  /** Numbers backed by any bundle of the end-user (active or released). */
   backingNumbers(tx: ErasureTx, endUserId: string): Promise<BackingNumber[]> {
     return tx.phoneNumber
       .findMany({
@@ -100,8 +118,9 @@ export class ErasureRepository {
   async erase(tx: ErasureTx, accountId: string, endUserId: string, scope: ErasureScope): Promise<void> {
     await tx.bundle.deleteMany({ where: { accountId, id: { in: scope.bundleIds } } });
     await tx.document.deleteMany({ where: { accountId, id: { in: scope.documentIds } } });
-    // Shared documents stay with the bundles that use them, no longer filed under this person.
-    await tx.document.updateMany({ where: { accountId, endUserId }, data: { endUserId: null } });
+    // Shared documents stay with the bundles that use them, no longer filed under this person,
+    // and marked: they prove nobody's identity any more, so no new bundle may use them.
+    await tx.document.updateMany({ where: { accountId, endUserId }, data: { endUserId: null, subjectErasedAt: new Date() } });
     await tx.endUser.delete({ where: { id: endUserId } });
   }
 

@@ -63,6 +63,7 @@ export class ErasureService {
       const record = await this.repository.upsertScheduled(tx, newId('erasureRequest'), accountId, endUserId, eraseAfter, holds as unknown as object[]);
       return { kind: 'scheduled', requestId: record.id, eraseAfter, holds };
     }
+    await this.repository.lockRecords(tx, accountId, endUserId);
     const scope = await this.repository.scope(tx, accountId, endUserId);
     await this.repository.erase(tx, accountId, endUserId, scope);
     await this.repository.recordCompleted(tx, newId('erasureRequest'), accountId, endUserId, now);

@@ -98,6 +98,8 @@ export interface DocumentFacts {
   id: string;
   type: DocumentType;
   endUserId: string | null;
+  /** Kept after its end-user's erasure for the bundles that used it: it proves nobody's identity any more. */
+  subjectErased?: boolean;
 }
 
 export interface RequirementResult {
@@ -131,7 +133,16 @@ export function evaluateBundle(
       invalid: foreign.map((d) => ({ field: `document_ids.${d.id}`, reason: 'belongs to another end-user' })),
     });
   }
-  const usable = documents.filter((d) => !foreign.includes(d));
+  const erased = documents.filter((d) => d.subjectErased && !foreign.includes(d));
+  if (erased.length > 0) {
+    results.push({
+      requirement: 'documents_subject_present',
+      passed: false,
+      failure_reason: 'Some documents belong to an end-user who was erased.',
+      invalid: erased.map((d) => ({ field: `document_ids.${d.id}`, reason: 'its end-user was erased' })),
+    });
+  }
+  const usable = documents.filter((d) => !foreign.includes(d) && !erased.includes(d));
   for (const req of set?.requirements ?? []) results.push(check(req, endUser, usable));
   return {
     result: results.every((r) => r.passed) ? 'compliant' : 'noncompliant',

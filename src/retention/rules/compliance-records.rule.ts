@@ -9,6 +9,21 @@ interface Candidate extends BackingNumberRow {
   account_status: string;
 }
 
+const BACKING_NUMBERS = `SELECT n.bundle_id, n.status, n.country, n.released_at, b.account_id, a.status AS account_status
+   FROM numbers n JOIN bundles b ON b.id = n.bundle_id JOIN accounts a ON a.id = b.account_id`;
+
+/** The bundles among `rows`' whose every number is released and past its window. */
+function expiredOf(rows: Candidate[], ctx: RuleContext): string[] {
+  const open = new Set<string>();
+  const all = new Set<string>();
+  for (const row of rows) {
+    all.add(row.bundle_id);
+    const until = holdUntil(row, ctx.policyOf(row.account_id));
+    if (until === null || until > ctx.now) open.add(row.bundle_id);
+  }
+  return [...all].filter((id) => !open.has(id));
+}
+
 /**
  * Compliance documents and bundles are kept while a bundle backs an active number, then for
  * the regulator's window after the last of its numbers was released (per country, 12 months
@@ -29,9 +44,26 @@ export class ComplianceRecordsRule implements RetentionRule {
     const expired = await this.expiredBundles(ctx);
     const batch = Math.max(1, Math.min(ctx.batchSize, 100));
     for (let i = 0; i < expired.length; i += batch) {
-      const ids = expired.slice(i, i + batch);
-      if (ctx.dryRun) await this.count(ctx, ids, expired.slice(0, i + batch));
+      const candidates = expired.slice(i, i + batch);
+      if (ctx.dryRun) await this.count(ctx, candidates, expired.slice(0, i + batch));
       else await this.sql.transaction(async (tx) => {
+        // Lock the bundles (number assignment share-locks the bundle it uses), then judge them
+        // again: a number assigned or released since the candidates were picked keeps its bundle.
+        await tx.$queryRawUnsafe('SELECT id FROM bundles WHERE id = ANY($1) ORDER BY id FOR UPDATE', candidates);
+        const ids = expiredOf(
+          await tx.$queryRawUnsafe<Candidate[]>(`${BACKING_NUMBERS} WHERE n.bundle_id = ANY($1) ORDER BY n.bundle_id`, candidates),
+          ctx,
+        );
+        if (ids.length === 0) return;
+        const docs = await tx.$queryRawUnsafe<{ document_id: string }[]>(
+          'SELECT DISTINCT document_id FROM bundle_documents WHERE bundle_id = ANY($1)',
+          ids,
+        );
+        // A bundle being created from one of these documents holds it share-locked: wait for it.
+        await tx.$queryRawUnsafe(
+          'SELECT id FROM documents WHERE id = ANY($1) ORDER BY id FOR UPDATE',
+          docs.map((d) => d.document_id),
+        );
         await tx.$executeRawUnsafe(
           `UPDATE numbers n SET e164 = $2 FROM accounts a
             WHERE n.bundle_id = ANY($1) AND a.id = n.account_id AND a.status = 'anonymized'`,
@@ -41,10 +73,6 @@ export class ComplianceRecordsRule implements RetentionRule {
         const anonymizedEndUsers = await tx.$queryRawUnsafe<{ id: string }[]>(
           `SELECT DISTINCT b.end_user_id AS id FROM bundles b JOIN accounts a ON a.id = b.account_id
             WHERE b.id = ANY($1) AND a.status = 'anonymized'`,
-          ids,
-        );
-        const docs = await tx.$queryRawUnsafe<{ document_id: string }[]>(
-          'SELECT DISTINCT document_id FROM bundle_documents WHERE bundle_id = ANY($1)',
           ids,
         );
         ctx.add('compliance_bundles', await tx.$executeRawUnsafe('DELETE FROM bundles WHERE id = ANY($1)', ids));
@@ -78,21 +106,13 @@ export class ComplianceRecordsRule implements RetentionRule {
   /** Bundles with at least one number, none active, every window over; not under legal hold. */
   private async expiredBundles(ctx: RuleContext): Promise<string[]> {
     const rows = await this.sql.query<Candidate>(
-      `SELECT n.bundle_id, n.status, n.country, n.released_at, b.account_id, a.status AS account_status
-         FROM numbers n JOIN bundles b ON b.id = n.bundle_id JOIN accounts a ON a.id = b.account_id
+      `${BACKING_NUMBERS}
         WHERE NOT EXISTS (SELECT 1 FROM numbers active WHERE active.bundle_id = n.bundle_id AND active.status = 'active')
           AND NOT (b.account_id = ANY($1))
         ORDER BY n.bundle_id`,
       [ctx.heldAccountIds()],
     );
-    const open = new Set<string>();
-    const all = new Set<string>();
-    for (const row of rows) {
-      all.add(row.bundle_id);
-      const until = holdUntil(row, ctx.policyOf(row.account_id));
-      if (until === null || until > ctx.now) open.add(row.bundle_id);
-    }
-    return [...all].filter((id) => !open.has(id));
+    return expiredOf(rows, ctx);
   }
 
   /** The dry run: what the same batch would delete, given that the earlier batches' bundles would be gone. */

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "documents" ADD COLUMN     "subject_erased_at" TIMESTAMPTZ(3);
