@@ -5,6 +5,7 @@ import { type Answer, type Exchange, exchange } from './support/fuzz/exchange';
 import { answerProblems, leftBehind, RowCounter } from './support/fuzz/invariants';
 import { KNOWN_FAILURES, type KnownFailure } from './support/fuzz/known-failures';
 import { type FuzzOperation, fuzzOperations } from './support/fuzz/operations';
+import { realIds } from './support/fuzz/resources';
 import { fuzzSettings, seedFor } from './support/fuzz/settings';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -17,7 +18,11 @@ import { startTestApp, type TestApp } from './support/test-app';
  * table; and the process is alive afterwards.
  */
 const settings = fuzzSettings();
-const SUITE_MS = 15 * 60_000;
+/** Each test's budget grows with FUZZ_RUNS (about 80 operations, tens of ms per request). */
+const SUITE_MS = 10 * 60_000 + settings.runs * 10_000;
+
+/** Any route a session may call with every permission: the caller that creates the fixtures. */
+const CUSTOMER_ROUTE = { method: 'POST', path: '/v1/compliance/end-users', auth: 'session|api_key, scope compliance:write' };
 
 interface Violation {
   operation: string;
@@ -72,20 +77,27 @@ describe(`Fuzzer: generated bad requests on every documented operation (FUZZ_SEE
     'answers every generated bad request (types, bounds, missing and extra fields, hostile strings, malformed JSON, path and query values) with a 4xx in the error format, leaving no row',
     async () => {
       const violations: Violation[] = [];
+      const unauthenticated: string[] = [];
       for (const op of operations) {
         const who = await callers(t);
-        const cases = fc.sample(badRequests(op), { seed: seedFor(settings.seed, op.label), numRuns: settings.runs });
+        const ids = await realIds(op, who.for(CUSTOMER_ROUTE));
+        // Proof that the credentials work: some answer of each operation came from past the guard.
+        let pastTheGuard = op.route.auth === 'public';
+        const cases = fc.sample(badRequests(op, ids), { seed: seedFor(settings.seed, op.label), numRuns: settings.runs });
         let before = await rows.counts();
         for (const [i, c] of cases.entries()) {
           const req: Exchange = { method: op.method, target: c.target, headers: { ...who.headers(op.route, i % 2 ? 'bearer' : 'session'), ...c.headers }, body: c.body };
           const { answer, problems } = await sendCase(req, { mustRefuse: c.mustRefuse });
+          if (answer.status !== null && answer.status !== 401) pastTheGuard = true;
           const after = await rows.counts();
           if (answer.status === null || answer.status >= 400) problems.push(...leftBehind(before, after).map((change) => `left a row: ${change}`));
           before = after;
           for (const problem of problems) violations.push({ operation: op.label, kind: c.kind, problem, repro: repro(req, answer, c.detail) });
         }
+        if (!pastTheGuard) unauthenticated.push(op.label);
       }
       await expectAlive();
+      expect(unauthenticated).toEqual([]);
       expectOnlyKnown('generated', violations);
     },
     SUITE_MS,

@@ -343,8 +343,9 @@ function fillPath(template: string, fill: (name: string) => string): string {
   return template.replace(/\{([A-Za-z_]+)\}/g, (_, name: string) => fill(name));
 }
 
-export function basePath(op: FuzzOperation): string {
-  return fillPath(op.template, (name) => PATH_PLACEHOLDER[name] ?? 'x');
+/** The operation's path with real ids where the suite made them, placeholders elsewhere. */
+export function basePath(op: FuzzOperation, ids: Record<string, string> = {}): string {
+  return fillPath(op.template, (name) => ids[name] ?? PATH_PLACEHOLDER[name] ?? 'x');
 }
 
 interface TargetCase {
@@ -355,7 +356,7 @@ interface TargetCase {
 }
 
 /** Hostile path parameters (refused: nothing can be named by them) and bad query strings. */
-function targetCases(op: FuzzOperation): fc.Arbitrary<TargetCase>[] {
+function targetCases(op: FuzzOperation, ids: Record<string, string>): fc.Arbitrary<TargetCase>[] {
   const arbs: fc.Arbitrary<TargetCase>[] = [];
   const pathParams = op.parameters.filter((p) => p.in === 'path');
   if (pathParams.length) {
@@ -363,13 +364,13 @@ function targetCases(op: FuzzOperation): fc.Arbitrary<TargetCase>[] {
       fc.tuple(fc.constantFrom(...pathParams), fc.constantFrom(...PATH_VALUES)).map(([param, [what, raw]]) => ({
         kind: 'path.hostile',
         detail: `${param.name} = ${what}`,
-        target: fillPath(op.template, (name) => (name === param.name ? raw : (PATH_PLACEHOLDER[name] ?? 'x'))),
+        target: fillPath(op.template, (name) => (name === param.name ? raw : (ids[name] ?? PATH_PLACEHOLDER[name] ?? 'x'))),
         mustRefuse: true,
       })),
     );
   }
   const query = op.parameters.filter((p) => p.in === 'query');
-  const base = basePath(op);
+  const base = basePath(op, ids);
   if (query.length) {
     arbs.push(
       fc
@@ -460,9 +461,9 @@ const BAD_IDEMPOTENCY_KEYS: Array<[string, string]> = [
  * may carry one, hostile path and query values for all, malformed idempotency keys where the
  * operation documents the header.
  */
-export function badRequests(op: FuzzOperation): fc.Arbitrary<FuzzCase> {
+export function badRequests(op: FuzzOperation, ids: Record<string, string> = {}): fc.Arbitrary<FuzzCase> {
   const arbs: fc.Arbitrary<FuzzCase>[] = [];
-  const target = basePath(op);
+  const target = basePath(op, ids);
   if (op.method !== 'GET' && !op.multipartBody) {
     arbs.push(
       jsonBodyCases(op).map((c) => ({
@@ -476,7 +477,7 @@ export function badRequests(op: FuzzOperation): fc.Arbitrary<FuzzCase> {
     );
   }
   if (op.multipartBody) arbs.push(multipartCases(op));
-  for (const t of targetCases(op)) {
+  for (const t of targetCases(op, ids)) {
     arbs.push(t.map((c) => ({ ...c, headers: {}, body: null })));
   }
   if (op.parameters.some((p) => p.in === 'header' && p.name === 'Idempotency-Key')) {
