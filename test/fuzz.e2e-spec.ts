@@ -70,7 +70,7 @@ describe(`Fuzzer: generated bad requests on every documented operation (FUZZ_SEE
     expect(operations.length).toBeGreaterThan(60);
     const labels = operations.map((o) => o.label);
     expect(labels).toEqual(expect.arrayContaining(['POST /v1/compliance/documents', 'PATCH /v1/compliance/end-users/{id}', 'GET /v1/cdrs', 'POST /v1/admin/cdrs']));
-    expect(operations.filter((o) => o.multipartBody).map((o) => o.label)).toEqual(['POST /v1/compliance/documents']);
+    expect(operations.filter((o) => o.multipartBody).map((o) => o.label)).toEqual(expect.arrayContaining(['POST /v1/compliance/documents']));
   });
 
   it(
