@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { callers } from './support/adversarial';
 import { badRequests, basePath, formBody, type FormPart, MULTIPART_BOUNDARY, sampleOf, validPdf } from './support/fuzz/bad-requests';
-import { type Answer, type Exchange, exchange } from './support/fuzz/exchange';
+import { type Answer, type Exchange, exchange, parseRawAnswer } from './support/fuzz/exchange';
 import { answerProblems, leftBehind, RowCounter } from './support/fuzz/invariants';
 import { KNOWN_FAILURES, type KnownFailure } from './support/fuzz/known-failures';
 import { type FuzzOperation, fuzzOperations } from './support/fuzz/operations';
 import { realIds } from './support/fuzz/resources';
 import { fuzzSettings, seedFor } from './support/fuzz/settings';
+import { rawExchange } from './support/raw-http';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -142,6 +143,37 @@ describe(`Fuzzer: generated bad requests on every documented operation (FUZZ_SEE
     },
     SUITE_MS,
   );
+
+  it('answers bytes that are not HTTP/1.1 in the error format with a request id, and a request followed by garbage gets its own answer', async () => {
+    const health = 'GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n';
+    const notHttp: Array<[string, string]> = [
+      ['DEL in a header value', `${health}Idempotency-Key: a\x7fb\r\n\r\n`],
+      ['NUL in a header value', `${health}X-A: a\x00b\r\n\r\n`],
+      ['space in the target', 'GET /v1/he alth HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'],
+      ['unknown method', 'G@T /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'],
+      ['Content-Length abc', 'POST /v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n{}'],
+      ['two Content-Lengths', 'POST /v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}'],
+      ['Content-Length and chunked', 'POST /v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}'],
+      ['bad chunk size', 'POST /v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n'],
+      ['header section over the limit', `${health}X-Big: ${'b'.repeat(20_000)}\r\n\r\n`],
+    ];
+    const violations: Violation[] = [];
+    for (const [what, text] of notHttp) {
+      const req: Exchange = { method: 'RAW', target: what, headers: {}, body: null };
+      const started = performance.now();
+      const raw = await rawExchange(t.url, Buffer.from(text, 'latin1'), { timeoutMs: 5000 });
+      const answer = { ...parseRawAnswer(raw.text), status: raw.status, ended: raw.ended, ms: performance.now() - started };
+      for (const problem of answerProblems(answer, { mustRefuse: true, withinMs: settings.answerWithinMs })) {
+        violations.push({ operation: 'HTTP parser', kind: 'raw.not-http', problem, repro: repro(req, answer, text.slice(0, 120)) });
+      }
+    }
+    // A complete request and then garbage on the same connection: the request's own answer comes first.
+    const pipelined = await rawExchange(t.url, Buffer.from(`${health}\r\nthis is not a request\r\n\r\n`, 'latin1'), { timeoutMs: 5000 });
+    expect(pipelined.status).toBe(200);
+    expect(pipelined.text).toContain('"status"');
+    await expectAlive();
+    expect(violations.map((v) => `${v.kind}: ${v.problem} e.g. ${v.repro}`)).toEqual([]);
+  });
 
   it(
     'answers a multipart upload cut at every part boundary (honest or lying Content-Length, with a hang-up), leaving no document behind',

@@ -34,10 +34,12 @@ export async function exchange(url: string, req: Exchange, timeoutMs = 5000): Pr
   const started = performance.now();
   const raw = await rawExchange(url, bytes, { halfClose: req.halfClose, timeoutMs });
   const ms = performance.now() - started;
-  return { ...parseAnswer(Buffer.from(raw.text, 'latin1')), status: raw.status, ended: raw.ended, ms };
+  return { ...parseRawAnswer(raw.text), status: raw.status, ended: raw.ended, ms };
 }
 
-function parseAnswer(raw: Buffer): { headers: Record<string, string>; body: Buffer } {
+/** Headers (lower-cased names) and body (de-chunked) of an answer read as latin-1 text. */
+export function parseRawAnswer(text: string): { headers: Record<string, string>; body: Buffer } {
+  const raw = Buffer.from(text, 'latin1');
   const end = raw.indexOf('\r\n\r\n');
   if (end < 0) return { headers: {}, body: Buffer.alloc(0) };
   const headers: Record<string, string> = {};
@@ -45,7 +47,7 @@ function parseAnswer(raw: Buffer): { headers: Record<string, string>; body: Buff
     const colon = line.indexOf(':');
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
-  let body = raw.subarray(end + 4);
+  let body: Buffer = raw.subarray(end + 4);
   if (/chunked/i.test(headers['transfer-encoding'] ?? '')) body = dechunk(body);
   return { headers, body };
 }
