@@ -1,8 +1,8 @@
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type request from 'supertest';
 import { listRoutes, type RouteEntry } from '../../src/common/auth/route-inventory';
-import { bearerClient, seedApiKey, seedUser, sessionClient } from './seed';
-import { TEST_ADMIN_TOKEN, type TestApp, type TestClient } from './test-app';
+import { seedApiKey, seedSessionCookie, seedUser } from './seed';
+import { TEST_ADMIN_TOKEN, TEST_ORIGIN, type TestApp, type TestClient } from './test-app';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -85,21 +85,35 @@ function sampleOf(openapi: OpenApiDocument, schema: SchemaRef & { allOf?: Schema
 export interface Callers {
   /** A client carrying the credentials the route takes (none, operator token, session + Origin, or an API key). */
   for(route: RouteEntry, scheme?: 'session' | 'bearer'): TestClient;
+  /** The same credentials as request headers, for requests written byte for byte. */
+  headers(route: RouteEntry, scheme?: 'session' | 'bearer'): Record<string, string>;
 }
 
 /** One owner (all permissions) with a session and an all-scopes key, and the operator token. */
 export async function callers(t: TestApp): Promise<Callers> {
   const owner = await seedUser(t, { apiKeysEnabled: true });
-  const session = await sessionClient(t, owner);
+  const cookie = await seedSessionCookie(t, owner);
   const key = await seedApiKey(t, owner.accountId, ['*']);
+  const session = t.http().set('Cookie', cookie).set('Origin', TEST_ORIGIN);
+  const headers = (route: RouteEntry, scheme: 'session' | 'bearer' = 'session'): Record<string, string> => {
+    if (route.auth === 'public') return {};
+    if (route.auth === 'admin token') return { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+    if (scheme === 'bearer' && route.auth.startsWith('session|api_key')) return { Authorization: `Bearer ${key}` };
+    return { Cookie: cookie, Origin: TEST_ORIGIN };
+  };
   return {
+    headers,
     for(route, scheme = 'session') {
       if (route.auth === 'public') return t.http();
-      if (route.auth === 'admin token') return t.http().set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
-      if (scheme === 'bearer' && route.auth.startsWith('session|api_key')) return bearerClient(t, key);
-      return session;
+      const wanted = headers(route, scheme);
+      return wanted.Cookie ? session : withHeaders(t.http(), wanted);
     },
   };
+}
+
+function withHeaders(client: TestClient, headers: Record<string, string>): TestClient {
+  for (const [name, value] of Object.entries(headers)) client.set(name, value);
+  return client;
 }
 
 export function send(client: TestClient, route: MutatingRoute): request.Test {

@@ -13,6 +13,10 @@ export const CommonErrors = {
   invalidParam: (param: string, message: string) =>
     apiError(400, 'parameter_invalid', message, { param }),
   invalidCursor: () => apiError(400, 'parameter_invalid', 'cursor is not a valid cursor for this list.', { param: 'cursor' }),
+  /** Bytes that are not an HTTP request (answered by the server's parser-error handler). */
+  malformedRequest: () => apiError(400, 'malformed_request', 'The request could not be parsed as HTTP/1.1.'),
+  headersTooLarge: () => apiError(431, 'request_header_too_large', 'The request line and headers are too large.'),
+  requestTimeout: () => apiError(408, 'request_timeout', 'The request was not received in time.'),
   malformedJson: () => apiError(400, 'malformed_json', 'The request body is not valid JSON.'),
   bodyTooLarge: (limit: number) =>
     apiError(413, 'request_too_large', `The request body exceeds the limit of ${limit} bytes.`),

@@ -4,6 +4,7 @@ import { type NestApplicationOptions, StreamableFile } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import type { Response } from 'express';
 import type { HttpServerConfig } from '../../config/config.types';
+import { answerClientError } from './client-error';
 
 /**
  * Nest's Express adapter with the server built to our limits: slow or idle clients lose their
@@ -29,6 +30,7 @@ export class LimitedExpressAdapter extends ExpressAdapter {
     server.requestTimeout = this.limits.requestTimeoutMs;
     server.keepAliveTimeout = this.limits.keepAliveTimeoutMs;
     server.maxConnections = this.limits.maxConnections;
+    server.on('clientError', answerClientError);
     this.httpServer = server;
   }
 
