@@ -50,7 +50,7 @@ describe('Numbers: the number itself decides the KYC rules', () => {
       await refused({ e164, country: 'GB', number_type: 'local' }, 400, 'e164');
     }
     // The national trunk 0 after the country code is not E.164.
-    await refused({ e164: '+4903012345678' }, 400, 'e164');
+    expect((await refused({ e164: '+4903012345678' }, 400, 'e164')).message).toBe('e164 must be written in E.164 form: +493012345678.');
   });
 
   it('kinds of number that are not offered are refused with 400 number_type_unsupported naming e164', async () => {
