@@ -27,6 +27,7 @@ describe('operator API: accounts', () => {
       closed_at: null,
       anonymized_at: null,
       api_keys_enabled: false,
+      sip_private_hosts_allowed: false,
       rate_limit_read_per_minute: null,
       rate_limit_write_per_minute: null,
       retention_overrides: null,
@@ -79,6 +80,8 @@ describe('operator API: accounts', () => {
     [{ rate_limit_read_per_minute: 1.5 }, 'rate_limit_read_per_minute'],
     [{ rate_limit_write_per_minute: '100' }, 'rate_limit_write_per_minute'],
     [{ rate_limit_write_per_minute: 10_000_001 }, 'rate_limit_write_per_minute'],
+    [{ sip_private_hosts_allowed: 'yes' }, 'sip_private_hosts_allowed'],
+    [{ sip_private_hosts_allowed: null }, 'sip_private_hosts_allowed'],
     [{ api_keys_enabled: true, status: 'closed' }, 'status', 'unknown_parameter'],
   ])('refuses %j with 400 naming %s and changes nothing', async (body, param, code = 'parameter_invalid') => {
     const account = await seedUser(t);

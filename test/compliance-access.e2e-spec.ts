@@ -1,4 +1,5 @@
 import { approvedBundle, INDIVIDUAL_DE, pdfBytes, tenant, type Tenant, upload } from './support/compliance-fixtures';
+import { phoneNumbers } from './support/phone-numbers';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from './support/test-app';
 
 describe('Compliance and numbers: access across accounts and the OpenAPI document', () => {
@@ -19,7 +20,7 @@ describe('Compliance and numbers: access across accounts and the OpenAPI documen
         .expect(201)
     ).body.id;
     const numberId = (
-      await a.client.post('/v1/numbers').send({ e164: '+4989123456701', country: 'DE', number_type: 'local', bundle_id: approved.bundleId }).expect(201)
+      await a.client.post('/v1/numbers').send({ e164: phoneNumbers.deMunich(), country: 'DE', number_type: 'local', bundle_id: approved.bundleId }).expect(201)
     ).body.id;
     ids = { ...approved, draftBundleId, numberId };
   });
@@ -55,7 +56,7 @@ describe('Compliance and numbers: access across accounts and the OpenAPI documen
     expect(doc.body.error.param).toBe('document_ids[0]');
     const up = await upload(b.client, pdfBytes(), { type: 'passport', end_user_id: ids.endUserId }).expect(404);
     expect(up.body.error.param).toBe('end_user_id');
-    const num = await b.client.post('/v1/numbers').send({ e164: '+4989123456702', country: 'DE', number_type: 'local', bundle_id: ids.bundleId }).expect(422);
+    const num = await b.client.post('/v1/numbers').send({ e164: phoneNumbers.deMunich(), country: 'DE', number_type: 'local', bundle_id: ids.bundleId }).expect(422);
     expect(num.body.error).toMatchObject({ code: 'bundle_required', missing: [expect.objectContaining({ reason: 'No such bundle in this account.' })] });
 
     for (const list of ['/v1/compliance/end-users', '/v1/compliance/documents', '/v1/compliance/bundles', '/v1/numbers']) {

@@ -1,13 +1,9 @@
 import { ErasureService } from '../src/compliance/erasure/erasure.service';
 import { approvedBundle, BUSINESS_DE, INDIVIDUAL_DE, pdfBytes, tenant, type Tenant, upload } from './support/compliance-fixtures';
+import { phoneNumbers } from './support/phone-numbers';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from './support/test-app';
 
-let seq = 0;
-/** A German local number no other test uses. */
-function deNumber(): string {
-  seq++;
-  return `+4930${String(Date.now() % 1e6).padStart(6, '0')}${String(seq).padStart(3, '0')}`;
-}
+const deNumber = phoneNumbers.deLocal;
 
 describe('Numbers and erasure', () => {
   let t: TestApp;
@@ -62,7 +58,8 @@ describe('Numbers and erasure', () => {
       expect(n).toMatchObject({ object: 'number', e164, status: 'active', bundle_id: bundleId, released_at: null });
       expect(n.id).toMatch(/^num_/);
       const b = await tenant(t);
-      expect((await b.client.post('/v1/numbers').send({ e164, country: 'US', number_type: 'local' }).expect(409)).body.error.code).toBe('number_unavailable');
+      const other = await approvedBundle(t, b.client, TEST_ADMIN_TOKEN);
+      expect((await b.client.post('/v1/numbers').send({ e164, bundle_id: other.bundleId }).expect(409)).body.error.code).toBe('number_unavailable');
       await a.client.get(`/v1/numbers/${n.id}`).expect(200);
       const list = await a.client.get('/v1/numbers?status=active').expect(200);
       expect(list.body.data.map((x: { id: string }) => x.id)).toContain(n.id);
@@ -75,16 +72,16 @@ describe('Numbers and erasure', () => {
     });
 
     it('assigns numbers that need no bundle, and validates E.164 and the country', async () => {
-      await a.client.post('/v1/numbers').send({ e164: '+14155550199', country: 'US', number_type: 'local' }).expect(201);
+      await a.client.post('/v1/numbers').send({ e164: phoneNumbers.usLocal(), country: 'US', number_type: 'local' }).expect(201);
       expect((await a.client.post('/v1/numbers').send({ e164: '004930123', country: 'DE', number_type: 'local' }).expect(400)).body.error.param).toBe('e164');
-      expect((await a.client.post('/v1/numbers').send({ e164: '+33123456789', country: 'DE', number_type: 'local' }).expect(400)).body.error.param).toBe('e164');
-      expect((await a.client.post('/v1/numbers').send({ e164: '+14155550198', country: 'US', number_type: 'fax' }).expect(400)).body.error.param).toBe('number_type');
+      expect((await a.client.post('/v1/numbers').send({ e164: phoneNumbers.frLocal(), country: 'DE', number_type: 'local' }).expect(400)).body.error.param).toBe('country');
+      expect((await a.client.post('/v1/numbers').send({ e164: phoneNumbers.usLocal(), country: 'US', number_type: 'fax' }).expect(400)).body.error.param).toBe('number_type');
     });
 
     it('enforces numbers scopes', async () => {
       const reader = await tenant(t, ['numbers:read']);
       await reader.client.get('/v1/numbers').expect(200);
-      await reader.client.post('/v1/numbers').send({ e164: '+14155550197', country: 'US', number_type: 'local' }).expect(403);
+      await reader.client.post('/v1/numbers').send({ e164: phoneNumbers.usLocal(), country: 'US', number_type: 'local' }).expect(403);
       const compliance = await tenant(t, ['compliance:read', 'compliance:write']);
       await compliance.client.get('/v1/numbers').expect(403);
     });

@@ -5,7 +5,7 @@ import { EncryptionService } from '../src/common/crypto/encryption.service';
 import { KeyRotationRepository } from '../src/common/crypto/key-rotation.repository';
 import { KeyRotationService } from '../src/common/crypto/key-rotation.service';
 import { bearerClient, seedApiKey, seedUser, sessionClient } from './support/seed';
-import { startTestApp, type TestApp, type TestClient, usingPostgres } from './support/test-app';
+import { startTestApp, TEST_ADMIN_TOKEN, type TestApp, type TestClient, usingPostgres } from './support/test-app';
 
 const PASSWORD = 'digest-Secret-4711-xyzzy';
 
@@ -53,10 +53,10 @@ describe('SIP gateways', () => {
     expect(JSON.stringify(res.body)).not.toContain(PASSWORD);
     expect(res.body).not.toHaveProperty('password');
 
-    const udp = await dashboard.post('/v1/sip-gateways').send(gatewayBody({ transport: 'udp', host: '192.0.2.10' })).expect(201);
-    expect(udp.body).toMatchObject({ port: 5060, host: '192.0.2.10' });
-    const tcp = await dashboard.post('/v1/sip-gateways').send(gatewayBody({ transport: undefined, host: '2001:DB8::1', port: 5080 })).expect(201);
-    expect(tcp.body).toMatchObject({ port: 5080, transport: 'udp', host: '2001:db8::1' });
+    const udp = await dashboard.post('/v1/sip-gateways').send(gatewayBody({ transport: 'udp', host: '93.184.216.34' })).expect(201);
+    expect(udp.body).toMatchObject({ port: 5060, host: '93.184.216.34' });
+    const tcp = await dashboard.post('/v1/sip-gateways').send(gatewayBody({ transport: undefined, host: '2A00:1450:4001:82A::200E', port: 5080 })).expect(201);
+    expect(tcp.body).toMatchObject({ port: 5080, transport: 'udp', host: '2a00:1450:4001:82a::200e' });
   });
 
   it('stores only ciphertext: a raw SQL read never shows the password', async () => {
@@ -110,6 +110,106 @@ describe('SIP gateways', () => {
       expect({ status: res.status, param: res.body.error?.param }).toEqual({ status: 400, param });
     }
     expect(await t.prisma.sipGateway.count({ where: { accountId } })).toBe(before);
+  });
+
+  describe('hosts the switch must not dial (issue 19)', () => {
+    const operator = (): TestClient => t.http().set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+    /** Loopback, link-local, private and localhost names: refused unless the operator allows private hosts. */
+    const INTERNAL = [
+      '127.0.0.1',
+      '::1',
+      '169.254.169.254',
+      'fe80::1',
+      'localhost',
+      'LocalHost',
+      'pbx.localhost',
+      'sbc.local',
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.1.1',
+      '100.64.0.1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:169.254.169.254',
+      '::ffff:10.1.2.3',
+    ];
+    /** Never a gateway, whatever the operator allows. */
+    const UNROUTABLE = ['0.0.0.0', '::', '255.255.255.255', '224.0.0.1', 'ff02::1', '192.0.2.10', '198.51.100.7', '203.0.113.9', '2001:db8::1', '240.0.0.1', 'fe80::1%eth0', 'fe80::1%25eth0', '::ffff:0.0.0.0'];
+
+    const hostOf = async (id: string) => (await t.prisma.sipGateway.findUniqueOrThrow({ where: { id }, select: { host: true } })).host;
+
+    async function expectRefused(client: TestClient, host: string, existingId: string) {
+      const before = await t.prisma.sipGateway.count({ where: { accountId } });
+      const created = await client.post('/v1/sip-gateways').send(gatewayBody({ host }));
+      const patched = await client.patch(`/v1/sip-gateways/${existingId}`).send({ host });
+      for (const res of [created, patched]) {
+        expect({ host, status: res.status, code: res.body.error?.code, param: res.body.error?.param }).toEqual({ host, status: 400, code: 'host_not_allowed', param: 'host' });
+        expect(res.body.error.message).not.toContain(host);
+      }
+      expect(await t.prisma.sipGateway.count({ where: { accountId } })).toBe(before);
+      expect(await hostOf(existingId)).toBe('sbc1.example.com');
+    }
+
+    it('refuses loopback, link-local, private, unspecified, multicast, documentation hosts, localhost and zone ids on create and PATCH', async () => {
+      const existing = (await dashboard.post('/v1/sip-gateways').send(gatewayBody()).expect(201)).body.id;
+      for (const host of [...INTERNAL, ...UNROUTABLE]) await expectRefused(dashboard, host, existing);
+      // Public addresses and names are fine, in either form.
+      for (const host of ['8.8.8.8', '2606:4700::1111', '::ffff:93.184.216.34', 'sip.carrier.example.net']) {
+        await dashboard.patch(`/v1/sip-gateways/${existing}`).send({ host }).expect(200);
+      }
+    });
+
+    it('takes private hosts for an account the operator allowed, and only for it, until the operator withdraws it', async () => {
+      const owner = await seedUser(t);
+      const client = await sessionClient(t, owner);
+      const allowed = await operator().patch(`/v1/admin/accounts/${owner.accountId}`).send({ sip_private_hosts_allowed: true }).expect(200);
+      expect(allowed.body.sip_private_hosts_allowed).toBe(true);
+      expect((await operator().get(`/v1/admin/accounts/${owner.accountId}`).expect(200)).body.sip_private_hosts_allowed).toBe(true);
+
+      const onPrem = (await client.post('/v1/sip-gateways').send(gatewayBody({ host: '10.20.30.40' })).expect(201)).body;
+      expect(onPrem.host).toBe('10.20.30.40');
+      for (const host of INTERNAL) {
+        expect((await client.patch(`/v1/sip-gateways/${onPrem.id}`).send({ host }).expect(200)).body.host).toBe(host.toLowerCase());
+        await client.post('/v1/sip-gateways').send(gatewayBody({ host })).expect(201);
+      }
+      for (const host of UNROUTABLE) {
+        expect((await client.post('/v1/sip-gateways').send(gatewayBody({ host }))).status).toBe(400);
+        expect((await client.patch(`/v1/sip-gateways/${onPrem.id}`).send({ host })).status).toBe(400);
+      }
+      // Another account is not affected by this one's permission.
+      expect((await dashboard.post('/v1/sip-gateways').send(gatewayBody({ host: '10.20.30.40' }))).body.error.code).toBe('host_not_allowed');
+
+      await operator().patch(`/v1/admin/accounts/${owner.accountId}`).send({ sip_private_hosts_allowed: false }).expect(200);
+      expect((await client.post('/v1/sip-gateways').send(gatewayBody({ host: '192.168.0.10' }))).body.error.code).toBe('host_not_allowed');
+      expect((await client.patch(`/v1/sip-gateways/${onPrem.id}`).send({ host: '192.168.0.10' }))).toMatchObject({ status: 400 });
+      // Gateways set up while it was allowed stay as they are, and keep their other fields editable.
+      await client.patch(`/v1/sip-gateways/${onPrem.id}`).send({ name: 'still here' }).expect(200);
+    });
+
+    it('a withdrawal the operator is committing holds back a private-host write until it commits, which then refuses it', async () => {
+      const owner = await seedUser(t);
+      const client = await sessionClient(t, owner);
+      const gateway = (await client.post('/v1/sip-gateways').send(gatewayBody()).expect(201)).body.id;
+      for (let round = 0; round < 3; round++) {
+        await operator().patch(`/v1/admin/accounts/${owner.accountId}`).send({ sip_private_hosts_allowed: true }).expect(200);
+        const write = round === 1 ? client.patch(`/v1/sip-gateways/${gateway}`).send({ host: '10.9.8.7' }) : client.post('/v1/sip-gateways').send(gatewayBody({ host: '10.9.8.7' }));
+        let pending: Promise<{ status: number }> | undefined;
+        let settled = false;
+        await t.prisma.$transaction(async (tx) => {
+          // The same row lock the operator's PATCH takes, held open across the customer's request.
+          await tx.$executeRaw`UPDATE accounts SET sip_private_hosts_allowed = false WHERE id = ${owner.accountId}`;
+          pending = write.then((res) => {
+            settled = true;
+            return res;
+          });
+          await new Promise((resolve) => setTimeout(resolve, 400));
+          expect(settled).toBe(false);
+        });
+        expect((await pending!).status).toBe(400);
+      }
+      expect(await t.prisma.sipGateway.count({ where: { accountId: owner.accountId } })).toBe(1);
+      expect(await hostOf(gateway)).toBe('sbc1.example.com');
+    });
   });
 
   it('lists newest first with keyset pagination', async () => {

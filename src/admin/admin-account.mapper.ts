@@ -11,6 +11,7 @@ export function toAdminAccountResponse(account: AdminAccountRecord): AdminAccoun
     closed_at: account.closedAt?.toISOString() ?? null,
     anonymized_at: account.anonymizedAt?.toISOString() ?? null,
     api_keys_enabled: account.apiKeysEnabled,
+    sip_private_hosts_allowed: account.sipPrivateHostsAllowed,
     rate_limit_read_per_minute: account.rateLimitReadPerMinute,
     rate_limit_write_per_minute: account.rateLimitWritePerMinute,
     retention_overrides: account.retentionOverrides === null ? null : readOverrides(account.retentionOverrides),

@@ -11,6 +11,7 @@ const ADMIN_ACCOUNT_SELECT = {
   anonymizedAt: true,
   retentionOverrides: true,
   apiKeysEnabled: true,
+  sipPrivateHostsAllowed: true,
   rateLimitReadPerMinute: true,
   rateLimitWritePerMinute: true,
   createdAt: true,
@@ -25,6 +26,7 @@ export interface AdminAccountRecord {
   anonymizedAt: Date | null;
   retentionOverrides: unknown;
   apiKeysEnabled: boolean;
+  sipPrivateHostsAllowed: boolean;
   rateLimitReadPerMinute: number | null;
   rateLimitWritePerMinute: number | null;
   createdAt: Date;
@@ -33,6 +35,7 @@ export interface AdminAccountRecord {
 
 export interface AccountSettingsChange {
   apiKeysEnabled?: boolean;
+  sipPrivateHostsAllowed?: boolean;
   rateLimitReadPerMinute?: number | null;
   rateLimitWritePerMinute?: number | null;
   /** null clears every override. */

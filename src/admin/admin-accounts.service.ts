@@ -28,6 +28,7 @@ export class AdminAccountsService {
   async update(id: string, input: UpdateAccountSettingsDto): Promise<AdminAccountResponseDto> {
     const change: AccountSettingsChange = {};
     if (input.api_keys_enabled !== undefined) change.apiKeysEnabled = input.api_keys_enabled;
+    if (input.sip_private_hosts_allowed !== undefined) change.sipPrivateHostsAllowed = input.sip_private_hosts_allowed;
     if (input.rate_limit_read_per_minute !== undefined) change.rateLimitReadPerMinute = input.rate_limit_read_per_minute;
     if (input.rate_limit_write_per_minute !== undefined) change.rateLimitWritePerMinute = input.rate_limit_write_per_minute;
     if (input.retention_overrides !== undefined) change.retentionOverrides = toOverrides(input.retention_overrides);

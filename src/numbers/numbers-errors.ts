@@ -20,6 +20,14 @@ export const NumberErrors = {
   },
   alreadyAssigned: () => apiError(409, 'number_unavailable', 'This number is already active.', { param: 'e164' }),
   alreadyReleased: () => apiError(409, 'number_released', 'This number has already been released.'),
-  countryMismatch: (country: string) =>
-    apiError(400, 'parameter_invalid', `e164 is not a number of ${country}.`, { param: 'e164' }),
+  invalidNumber: () =>
+    apiError(400, 'parameter_invalid', 'e164 is not a number any numbering plan assigns (check the country code and length).', { param: 'e164' }),
+  notCanonical: (canonical: string) =>
+    apiError(400, 'parameter_invalid', `e164 must be written in E.164 form: ${canonical}.`, { param: 'e164' }),
+  unsupportedType: (kind: string) =>
+    apiError(400, 'number_type_unsupported', `e164 is a ${kind.toLowerCase().replace(/_/g, ' ')} number; those are not offered.`, { param: 'e164' }),
+  countryMismatch: (declared: string, actual: string) =>
+    apiError(400, 'parameter_invalid', `country is ${declared}, but e164 is a number of ${actual}.`, { param: 'country' }),
+  numberTypeMismatch: (declared: string, actual: string) =>
+    apiError(400, 'parameter_invalid', `number_type is ${declared}, but e164 is a ${actual} number.`, { param: 'number_type' }),
 };

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { CustomerPrincipal } from '../common/auth/principal';
 import { RequireScope } from '../common/auth/route-auth';
@@ -18,11 +18,15 @@ export class NumbersController {
   @ApiOperation({
     summary: 'Assign a number to the account',
     description:
+      'The country and number type are read from `e164` with libphonenumber’s numbering plans, never taken from the request: ' +
+      'an unassigned or malformed number is 400 naming `e164`, a kind not offered (premium rate, shared cost, …) 400 ' +
+      '`number_type_unsupported`, and a `country` or `number_type` sent that disagrees with the number 400 naming that field. ' +
       'Where the requirements table needs a bundle for the country and number type, `bundle_id` must name an approved ' +
       'bundle of the same country, number type and a matching end-user type; otherwise 422 `bundle_required` with ' +
       '`missing` listing what is wrong. A number active in any account answers 409 `number_unavailable`.',
   })
   @ApiCreatedResponse({ type: NumberResponseDto })
+  @ApiBadRequestResponse({ description: '`e164`, `country` or `number_type` named in `param`: see above.' })
   @ApiUnprocessableEntityResponse({ description: '`bundle_required` with `missing: [{requirement, reason}]`.' })
   assign(@CurrentPrincipal() principal: CustomerPrincipal, @Body() dto: AssignNumberDto): Promise<NumberResponse> {
     return this.numbers.assign(principal.accountId, dto);

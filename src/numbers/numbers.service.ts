@@ -7,9 +7,7 @@ import { bundleRequired, requirementSetFor } from '../compliance/requirements/re
 import type { AssignNumberDto } from './dto/number.dto';
 import { NumberErrors } from './numbers-errors';
 import { type LockedBundle, type NumberRow, NumbersRepository } from './numbers.repository';
-
-/** Country calling codes of the countries with requirements, to catch a number filed under the wrong country. */
-const CALLING_CODES: Readonly<Record<string, string>> = { DE: '+49', GB: '+44', FR: '+33' };
+import { type PhoneNumberFacts, phoneNumberFacts } from './phone-number-facts';
 
 export interface NumberResponse {
   id: string;
@@ -30,21 +28,24 @@ export class NumbersService {
     private readonly cursors: CursorCodec,
   ) {}
 
+  /**
+   * The rules follow what the number is (its numbering plan), not what the client says it is:
+   * a declared country or type only has to agree.
+   */
   async assign(accountId: string, dto: AssignNumberDto): Promise<NumberResponse> {
-    const code = CALLING_CODES[dto.country];
-    if (code && !dto.e164.startsWith(code)) throw NumberErrors.countryMismatch(dto.country);
-    const needed = bundleRequired(dto.country, dto.number_type);
+    const number = classify(dto);
+    const needed = bundleRequired(number.country, number.numberType);
     if (needed && !dto.bundle_id) {
       throw NumberErrors.bundleRequired([
         {
           requirement: 'bundle',
-          reason: `${dto.country} ${dto.number_type} numbers need an approved bundle (bundle_id); see GET /v1/compliance/requirements?country=${dto.country}&number_type=${dto.number_type}.`,
+          reason: `${number.country} ${number.numberType} numbers need an approved bundle (bundle_id); see GET /v1/compliance/requirements?country=${number.country}&number_type=${number.numberType}.`,
         },
       ]);
     }
     const result = await this.repository.assign(
-      { id: newId('number'), accountId, e164: dto.e164, country: dto.country, numberType: dto.number_type, bundleId: dto.bundle_id ?? null },
-      (bundle) => (dto.bundle_id ? bundleProblem(bundle, dto, needed) : null),
+      { id: newId('number'), accountId, e164: number.e164, country: number.country, numberType: number.numberType, bundleId: dto.bundle_id ?? null },
+      (bundle) => (dto.bundle_id ? bundleProblem(bundle, number, needed) : null),
     );
     if (result === 'taken') throw NumberErrors.alreadyAssigned();
     return toNumberResponse(result);
@@ -75,8 +76,21 @@ export class NumbersService {
   }
 }
 
+/** The number's own country and type; 400 when it has none we sell or the declaration disagrees. */
+function classify(dto: AssignNumberDto): PhoneNumberFacts {
+  const facts = phoneNumberFacts(dto.e164);
+  if ('problem' in facts) {
+    if (facts.problem === 'not_canonical') throw NumberErrors.notCanonical(facts.canonical);
+    if (facts.problem === 'unsupported_type') throw NumberErrors.unsupportedType(facts.kind);
+    throw NumberErrors.invalidNumber();
+  }
+  if (dto.country != null && dto.country !== facts.country) throw NumberErrors.countryMismatch(dto.country, facts.country);
+  if (dto.number_type != null && dto.number_type !== facts.numberType) throw NumberErrors.numberTypeMismatch(dto.number_type, facts.numberType);
+  return facts;
+}
+
 /** Why this bundle cannot back the number, or null when it can. */
-function bundleProblem(bundle: LockedBundle | null, dto: AssignNumberDto, needed: boolean): Error | null {
+function bundleProblem(bundle: LockedBundle | null, number: PhoneNumberFacts, needed: boolean): Error | null {
   if (!bundle) {
     return needed
       ? NumberErrors.bundleRequired([{ requirement: 'bundle', reason: 'No such bundle in this account.' }])
@@ -84,12 +98,12 @@ function bundleProblem(bundle: LockedBundle | null, dto: AssignNumberDto, needed
   }
   const missing: { requirement: string; reason: string }[] = [];
   if (bundle.status !== 'approved') missing.push({ requirement: 'bundle_status', reason: `The bundle is ${bundle.status}; it must be approved.` });
-  if (bundle.country !== dto.country) missing.push({ requirement: 'bundle_country', reason: `The bundle is for ${bundle.country}, not ${dto.country}.` });
-  if (bundle.numberType !== dto.number_type) {
-    missing.push({ requirement: 'bundle_number_type', reason: `The bundle is for ${bundle.numberType} numbers, not ${dto.number_type}.` });
+  if (bundle.country !== number.country) missing.push({ requirement: 'bundle_country', reason: `The bundle is for ${bundle.country}, not ${number.country}.` });
+  if (bundle.numberType !== number.numberType) {
+    missing.push({ requirement: 'bundle_number_type', reason: `The bundle is for ${bundle.numberType} numbers, not ${number.numberType}.` });
   }
-  if (needed && !requirementSetFor(dto.country, dto.number_type, bundle.endUserType)) {
-    missing.push({ requirement: 'end_user_type', reason: `${bundle.endUserType} end-users cannot hold ${dto.country} ${dto.number_type} numbers.` });
+  if (needed && !requirementSetFor(number.country, number.numberType, bundle.endUserType)) {
+    missing.push({ requirement: 'end_user_type', reason: `${bundle.endUserType} end-users cannot hold ${number.country} ${number.numberType} numbers.` });
   }
   return missing.length ? NumberErrors.bundleRequired(missing) : null;
 }

@@ -30,7 +30,9 @@ export class SipGatewaysController {
     description: 'The password is write-only: stored encrypted for the switch’s digest authentication and never returned.',
   })
   @ApiCreatedResponse({ type: SipGatewayResponseDto })
-  @ApiBadRequestResponse({ description: 'A field is missing or invalid (`param` names it), e.g. a host with a scheme or port.' })
+  @ApiBadRequestResponse({
+    description: 'A field is missing or invalid (`param` names it), e.g. a host with a scheme or port; `host_not_allowed` for a host the switch must not dial.',
+  })
   create(@CurrentPrincipal() principal: CustomerPrincipal, @Body() body: CreateSipGatewayDto): Promise<SipGatewayResponseDto> {
     return this.gateways.create(principal, body);
   }
@@ -56,6 +58,7 @@ export class SipGatewaysController {
   @RequireScope('sip_gateways:write')
   @ApiOperation({ summary: 'Change a SIP gateway', description: 'Only the fields sent change. A new `password` replaces the stored one.' })
   @ApiOkResponse({ type: SipGatewayResponseDto })
+  @ApiBadRequestResponse({ description: 'A field is invalid (`param` names it); `host_not_allowed` as on create.' })
   @ApiNotFoundResponse({ description: 'No such gateway in this account.' })
   update(
     @CurrentPrincipal() principal: CustomerPrincipal,

@@ -7,10 +7,10 @@ import { CursorCodec } from '../common/pagination/cursor';
 import { type ListResponse, toListPage } from '../common/pagination/list';
 import type { CreateSipGatewayDto, SipGatewayResponseDto, UpdateSipGatewayDto } from './dto/sip-gateway.dto';
 import { SipGatewayErrors } from './sip-gateway-errors';
-import { normaliseGatewayHost } from './sip-gateway-host';
+import { gatewayHostReach, normaliseGatewayHost } from './sip-gateway-host';
 import { defaultPortFor, type SipTransport } from './sip-gateway-transport';
 import { toSipGatewayResponse } from './sip-gateway.mapper';
-import { type SipGatewayChange, SipGatewaysRepository } from './sip-gateways.repository';
+import { type HostPermission, type SipGatewayChange, SipGatewaysRepository } from './sip-gateways.repository';
 
 const CURSOR_SCOPE = 'sip_gateways';
 
@@ -28,20 +28,24 @@ export class SipGatewaysService {
   ) {}
 
   async create(principal: CustomerPrincipal, input: CreateSipGatewayDto): Promise<SipGatewayResponseDto> {
-    const host = this.host(input.host);
+    const { host, needs } = this.host(input.host);
     const transport: SipTransport = input.transport ?? 'udp';
     const id = newId('sipGateway');
-    const row = await this.gateways.create({
-      id,
-      accountId: principal.accountId,
-      name: input.name,
-      host,
-      port: input.port ?? defaultPortFor(transport),
-      transport,
-      username: input.username,
-      passwordEnc: this.seal(id, input.password),
-      passwordUpdatedAt: new Date(),
-    });
+    const row = await this.gateways.create(
+      {
+        id,
+        accountId: principal.accountId,
+        name: input.name,
+        host,
+        port: input.port ?? defaultPortFor(transport),
+        transport,
+        username: input.username,
+        passwordEnc: this.seal(id, input.password),
+        passwordUpdatedAt: new Date(),
+      },
+      needs,
+    );
+    if (row === 'not_allowed') throw SipGatewayErrors.internalHost();
     return toSipGatewayResponse(row);
   }
 
@@ -61,8 +65,9 @@ export class SipGatewaysService {
     const current = isIdOf('sipGateway', id) ? await this.gateways.find(principal.accountId, id) : null;
     if (!current) throw SipGatewayErrors.notFound();
     const change: SipGatewayChange = {};
+    let needs: HostPermission = 'any';
     if (input.name !== undefined) change.name = input.name;
-    if (input.host !== undefined) change.host = this.host(input.host);
+    if (input.host !== undefined) ({ host: change.host, needs } = this.host(input.host));
     if (input.username !== undefined) change.username = input.username;
     if (input.transport !== undefined) {
       change.transport = input.transport;
@@ -76,7 +81,8 @@ export class SipGatewaysService {
       change.passwordEnc = this.seal(id, input.password);
       change.passwordUpdatedAt = new Date();
     }
-    const row = await this.gateways.update(principal.accountId, id, change);
+    const row = await this.gateways.update(principal.accountId, id, change, needs);
+    if (row === 'not_allowed') throw SipGatewayErrors.internalHost();
     if (!row) throw SipGatewayErrors.notFound();
     return toSipGatewayResponse(row);
   }
@@ -86,10 +92,13 @@ export class SipGatewaysService {
     if (!deleted) throw SipGatewayErrors.notFound();
   }
 
-  private host(value: string): string {
+  /** The normalised host and what the account needs to use it; 400 for a host no account may use. */
+  private host(value: string): { host: string; needs: HostPermission } {
     const host = normaliseGatewayHost(value);
     if (!host) throw SipGatewayErrors.invalidHost();
-    return host;
+    const reach = gatewayHostReach(host);
+    if (reach === 'unroutable') throw SipGatewayErrors.unroutableHost();
+    return { host, needs: reach === 'internal' ? 'private_hosts' : 'any' };
   }
 
   private seal(id: string, password: string): string {

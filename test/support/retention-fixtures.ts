@@ -13,8 +13,9 @@ export const yearsAgo = (years: number): Date => {
 };
 
 /** A number nobody else in the database uses, so a search for it means something. */
-export function uniqueNumber(prefix = '+4930'): string {
-  return `${prefix}${parseInt(randomBytes(4).toString('hex'), 16).toString().padStart(10, '0').slice(0, 9)}`;
+/** A real-looking number of the area `prefix` (+4930 Berlin, +4989 Munich, +4420 London): 8 digits after it, starting with 7. */
+export function uniqueNumber(prefix: '+4930' | '+4989' | '+4420' = '+4930'): string {
+  return `${prefix}7${parseInt(randomBytes(4).toString('hex'), 16).toString().padStart(10, '0').slice(0, 7)}`;
 }
 
 export async function seedLoginAttempt(t: TestApp, userId: string | null, ageDays: number): Promise<string> {

@@ -11,6 +11,7 @@ export class AdminAccountResponseDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) closed_at: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) anonymized_at: string | null;
   @ApiProperty() api_keys_enabled: boolean;
+  @ApiProperty({ description: 'SIP gateways may use private, loopback and link-local hosts.' }) sip_private_hosts_allowed: boolean;
   @ApiProperty({ type: Number, nullable: true, description: 'null = the configured default' }) rate_limit_read_per_minute: number | null;
   @ApiProperty({ type: Number, nullable: true, description: 'null = the configured default' }) rate_limit_write_per_minute: number | null;
   @ApiProperty({ type: RetentionOverridesDto, nullable: true, description: 'null = the default periods' })

@@ -12,6 +12,15 @@ export class UpdateAccountSettingsDto {
   @IsBoolean()
   api_keys_enabled?: boolean;
 
+  @ApiPropertyOptional({
+    description:
+      'Lets the account point SIP gateways at private (RFC 1918, CGNAT, IPv6 ULA), loopback and link-local addresses and ' +
+      '`localhost`-style names, for a switch on its own network. Off by default; turning it off leaves existing gateways as they are.',
+  })
+  @ValidateIf((_, value) => value !== undefined)
+  @IsBoolean()
+  sip_private_hosts_allowed?: boolean;
+
   @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: MAX_PER_MINUTE, description: 'Read budget override; null clears it.' })
   @ValidateIf((_, value) => value !== undefined && value !== null)
   @IsInt()

@@ -7,6 +7,12 @@ import { SIP_TRANSPORTS } from '../sip-gateway-transport';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
+const HOST_DESCRIPTION =
+  'A hostname or an IP address; no scheme, port or path. It must be reachable on the public internet: loopback, ' +
+  'link-local and private-network addresses (RFC 1918, 100.64/10, fc00::/7, their IPv4-mapped forms) and names such as ' +
+  '`localhost`, `*.localhost`, `*.local`, `*.internal`, `*.home.arpa` are 400 `host_not_allowed` unless the operator allows ' +
+  'private hosts for the account; unspecified, multicast, broadcast, documentation and reserved addresses and zone ids always are.';
+
 export const SIP_PASSWORD_MIN_LENGTH = 12;
 export const SIP_PASSWORD_MAX_LENGTH = 128;
 
@@ -19,7 +25,7 @@ export class CreateSipGatewayDto {
   @SingleLine()
   name: string;
 
-  @ApiProperty({ example: 'sbc1.example.com', maxLength: 253, description: 'A hostname or an IP address; no scheme, port or path.' })
+  @ApiProperty({ example: 'sbc1.example.com', maxLength: 253, description: HOST_DESCRIPTION })
   @IsString()
   @MaxLength(253)
   host: string;
@@ -69,7 +75,7 @@ export class UpdateSipGatewayDto {
   @SingleLine()
   name?: string;
 
-  @ApiPropertyOptional({ maxLength: 253 })
+  @ApiPropertyOptional({ maxLength: 253, description: HOST_DESCRIPTION })
   @IsOptional()
   @IsString()
   @MaxLength(253)
