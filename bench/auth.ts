@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../src/api-keys/api-key-token';
-import { createApp } from '../src/app.factory';
-import { newId } from '../src/common/ids/ids';
-import { loadConfig } from '../src/config/config';
-import { PrismaService } from '../src/prisma/prisma.service';
-import { hashSessionSecret, newSessionToken, SESSION_COOKIE, SessionCookieCodec } from '../src/sessions/session-cookie';
+import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../src/identity/api-keys/api-key-token';
+import { createApp } from '../src/app/app.factory';
+import { newId } from '../src/platform/ids/ids';
+import { loadConfig } from '../src/platform/config/config';
+import { PrismaService } from '../src/platform/database/prisma.service';
+import { hashSessionSecret, newSessionToken, SESSION_COOKIE, SessionCookieCodec } from '../src/identity/sessions/session-cookie';
 import bcrypt from 'bcrypt';
 import { BenchClient, median, percentile } from './http-client';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../src/app.factory';
-import { loadConfig } from '../src/config/config';
+import { createApp } from '../src/app/app.factory';
+import { loadConfig } from '../src/platform/config/config';
 
 /**
  * The app under test for bench/cdrs.ts, in its own process so its resident memory can be

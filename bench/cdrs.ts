@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:https';
 import { join } from 'node:path';
 import { throwawayDatabase } from './throwaway-database';
-import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../src/api-keys/api-key-token';
-import { newId } from '../src/common/ids/ids';
-import { openPostgres } from '../src/prisma/database';
-import { applyMigrations } from '../src/prisma/migration-runner';
-import { PrismaService } from '../src/prisma/prisma.service';
+import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../src/identity/api-keys/api-key-token';
+import { newId } from '../src/platform/ids/ids';
+import { openPostgres } from '../src/platform/database/database';
+import { applyMigrations } from '../src/platform/database/migration-runner';
+import { PrismaService } from '../src/platform/database/prisma.service';
 import { BenchClient, median } from './http-client';
 import { seedCdrs } from './seed-cdrs';
 

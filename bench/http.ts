@@ -7,12 +7,12 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { throwawayDatabase } from './throwaway-database';
-import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../src/api-keys/api-key-token';
-import { newId } from '../src/common/ids/ids';
-import { openPostgres } from '../src/prisma/database';
-import { applyMigrations } from '../src/prisma/migration-runner';
-import { PrismaService } from '../src/prisma/prisma.service';
-import { hashSessionSecret, newSessionToken, SESSION_COOKIE, SessionCookieCodec } from '../src/sessions/session-cookie';
+import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../src/identity/api-keys/api-key-token';
+import { newId } from '../src/platform/ids/ids';
+import { openPostgres } from '../src/platform/database/database';
+import { applyMigrations } from '../src/platform/database/migration-runner';
+import { PrismaService } from '../src/platform/database/prisma.service';
+import { hashSessionSecret, newSessionToken, SESSION_COOKIE, SessionCookieCodec } from '../src/identity/sessions/session-cookie';
 import { median } from './http-client';
 import { seedCdrs } from './seed-cdrs';
 

@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { throwawayDatabase } from './throwaway-database';
-import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../src/api-keys/api-key-token';
-import { newId } from '../src/common/ids/ids';
-import { openPostgres } from '../src/prisma/database';
-import { applyMigrations } from '../src/prisma/migration-runner';
-import { PrismaService } from '../src/prisma/prisma.service';
+import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../src/identity/api-keys/api-key-token';
+import { newId } from '../src/platform/ids/ids';
+import { openPostgres } from '../src/platform/database/database';
+import { applyMigrations } from '../src/platform/database/migration-runner';
+import { PrismaService } from '../src/platform/database/prisma.service';
 import { BenchClient } from './http-client';
 
 /**
@@ -103,7 +103,7 @@ function percentile(values: number[], p: number): number {
 }
 
 function runRetention(databaseUrl: string): Promise<{ code: number; output: string }> {
-  const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'cli', 'retention.js')], {
+  const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'data-protection', 'retention', 'retention.command.js')], {
     env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test', LOG_LEVEL: 'warn', SESSION_SECRET: 'bench-session-secret-0123456789abcdef0123456789' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -1,4 +1,4 @@
-import type { PrismaService } from '../src/prisma/prisma.service';
+import type { PrismaService } from '../src/platform/database/prisma.service';
 
 /**
  * Inserts `rows` CDRs for one account in one set-based statement: one call every 2 s back from

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createApp } from './app.factory';
-import { exitOnSignals } from './common/lifecycle/graceful-shutdown';
-import { ConfigError } from './config/config-error';
-import { flushLogs } from './common/logging/logger';
-import { loadConfigFromProcess } from './config/config';
-import { secureDataDir } from './prisma/data-dir';
-import { DataDirLockedError } from './prisma/data-dir';
+import { createApp } from './app/app.factory';
+import { exitOnSignals } from './platform/lifecycle/graceful-shutdown';
+import { ConfigError } from './platform/config/config-error';
+import { flushLogs } from './platform/logging/logger';
+import { loadConfigFromProcess } from './platform/config/config';
+import { secureDataDir } from './platform/database/data-dir';
+import { DataDirLockedError } from './platform/database/data-dir';
 
 async function main(): Promise<void> {
   // Everything the server writes (dev secrets, certificate, mail, the embedded database) is private.

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { applyMigrations } from '../src/prisma/migration-runner';
-import { openPostgres } from '../src/prisma/database';
-import { createMigratedSnapshot } from '../src/prisma/pglite-snapshot';
+import { applyMigrations } from '../src/platform/database/migration-runner';
+import { openPostgres } from '../src/platform/database/database';
+import { createMigratedSnapshot } from '../src/platform/database/pglite-snapshot';
 
 /**
  * Picks the database for this run.

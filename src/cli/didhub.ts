@@ -3,18 +3,18 @@
  * The operator commands as one compiled entry point: `node dist/src/cli/didhub.js <command> [args]`
  * (or the `didhub` bin, or `npm run <command> -- [args]`). Runs from a production install: no
  * TypeScript, no build step, nothing from devDependencies — the Docker image has none of them.
- * A new command: add its module here (it runs its own main() when loaded, reading
+ * A new command lives in its feature's folder (`<feature>/<name>.command.ts`); add it here (it runs its own main() when loaded, reading
  * process.argv.slice(2)), an npm script `node dist/src/cli/didhub.js <name>`, and a case in
- * test/operator-commands.e2e-spec.ts.
+ * test/platform/operator-commands.e2e-spec.ts.
  */
 export const COMMANDS: Record<string, { module: string; summary: string }> = {
-  'db:migrate': { module: './db-migrate.js', summary: 'apply pending migrations' },
-  'db:status': { module: './db-status.js', summary: 'applied / pending / failed migrations; exit 1 unless up to date' },
-  'keys:rotate': { module: './rotate-keys.js', summary: 're-encrypt every encrypted field under the first ENCRYPTION_KEYS key' },
-  'cdrs:import': { module: './import-cdrs.js', summary: 'import a CSV of CDRs: cdrs:import <file.csv> [--batch-size=N]' },
-  backup: { module: './backup.js', summary: 'write an encrypted, authenticated archive of the database: backup <file> (BACKUP_KEY)' },
-  restore: { module: './restore.js', summary: 'verify an archive, then restore it into an empty database: restore <file> (BACKUP_KEY)' },
-  retention: { module: './retention.js', summary: 'run the retention job once: retention [--dry-run] [--batch-size=N]' },
+  'db:migrate': { module: '../platform/database/db-migrate.command.js', summary: 'apply pending migrations' },
+  'db:status': { module: '../platform/database/db-status.command.js', summary: 'applied / pending / failed migrations; exit 1 unless up to date' },
+  'keys:rotate': { module: '../data-protection/key-rotation/rotate-keys.command.js', summary: 're-encrypt every encrypted field under the first ENCRYPTION_KEYS key' },
+  'cdrs:import': { module: '../telephony/cdrs/import-cdrs.command.js', summary: 'import a CSV of CDRs: cdrs:import <file.csv> [--batch-size=N]' },
+  backup: { module: '../data-protection/backup/backup.command.js', summary: 'write an encrypted, authenticated archive of the database: backup <file> (BACKUP_KEY)' },
+  restore: { module: '../data-protection/backup/restore.command.js', summary: 'verify an archive, then restore it into an empty database: restore <file> (BACKUP_KEY)' },
+  retention: { module: '../data-protection/retention/retention.command.js', summary: 'run the retention job once: retention [--dry-run] [--batch-size=N]' },
 };
 
 function usage(): string {

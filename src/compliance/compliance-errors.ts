@@ -1,5 +1,5 @@
-import { ApiError, apiError, type ApiErrorBody } from '../common/errors/api-error';
-import { CommonErrors } from '../common/errors/common-errors';
+import { ApiError, apiError, type ApiErrorBody } from '../platform/errors/api-error';
+import { CommonErrors } from '../platform/errors/common-errors';
 import type { Evaluation } from './requirements/requirements';
 
 export interface NoncompliantErrorBody extends ApiErrorBody, Pick<Evaluation, 'result' | 'results' | 'requirements_version'> {}

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { newId } from '../../src/common/ids/ids';
+import { newId } from '../../src/platform/ids/ids';
 import type { TestApp } from './test-app';
 
 const DAY = 24 * 3600 * 1000;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
-import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../../src/api-keys/api-key-token';
-import { newId } from '../../src/common/ids/ids';
-import { hashSessionSecret, newSessionToken, SESSION_COOKIE, SessionCookieCodec } from '../../src/sessions/session-cookie';
+import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '../../src/identity/api-keys/api-key-token';
+import { newId } from '../../src/platform/ids/ids';
+import { hashSessionSecret, newSessionToken, SESSION_COOKIE, SessionCookieCodec } from '../../src/identity/sessions/session-cookie';
 import { TEST_ORIGIN, type TestApp, type TestClient } from './test-app';
 
 export const SEED_PASSWORD = 'correct horse battery staple';

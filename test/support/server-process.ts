@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import { loadConfig, type Env } from '../../src/config/config';
-import type { AppConfig } from '../../src/config/config.types';
-import { type DatabaseHandle, openPostgres } from '../../src/prisma/database';
-import { openFromSnapshot } from '../../src/prisma/pglite-snapshot';
-import { PrismaService } from '../../src/prisma/prisma.service';
+import { loadConfig, type Env } from '../../src/platform/config/config';
+import type { AppConfig } from '../../src/platform/config/config.types';
+import { type DatabaseHandle, openPostgres } from '../../src/platform/database/database';
+import { openFromSnapshot } from '../../src/platform/database/pglite-snapshot';
+import { PrismaService } from '../../src/platform/database/prisma.service';
 import { testEnv, type TestApp } from './test-app';
 
 const ROOT = join(__dirname, '..', '..');

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { createApp } from '../../src/app.factory';
-import { loadConfig, type Env } from '../../src/config/config';
-import type { AppConfig } from '../../src/config/config.types';
-import type { DatabaseHandle } from '../../src/prisma/database';
-import { openFromSnapshot } from '../../src/prisma/pglite-snapshot';
-import { PrismaService } from '../../src/prisma/prisma.service';
+import { createApp } from '../../src/app/app.factory';
+import { loadConfig, type Env } from '../../src/platform/config/config';
+import type { AppConfig } from '../../src/platform/config/config.types';
+import type { DatabaseHandle } from '../../src/platform/database/database';
+import { openFromSnapshot } from '../../src/platform/database/pglite-snapshot';
+import { PrismaService } from '../../src/platform/database/prisma.service';
 
 export const TEST_ORIGIN = 'https://dashboard.didhub.io';
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef0123456789';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminOnly } from '../../common/auth/route-auth';
+import { AdminOnly } from '../../platform/auth/route-auth';
 import { type BundleRow } from './bundles.repository';
 import { BundlesService, toBundleResponse } from './bundles.service';
 import { ReviewBundleDto } from './dto/bundle.dto';

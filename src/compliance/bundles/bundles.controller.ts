@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { CurrentPrincipal } from '../../common/auth/current-principal.decorator';
-import type { CustomerPrincipal } from '../../common/auth/principal';
-import { RequireScope } from '../../common/auth/route-auth';
-import { ListQueryDto, type ListResponse } from '../../common/pagination/list';
+import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
+import type { CustomerPrincipal } from '../../platform/auth/principal';
+import { RequireScope } from '../../platform/auth/route-auth';
+import { ListQueryDto, type ListResponse } from '../../platform/pagination/list';
 import { type BundleResponse, BundlesService, type EvaluationResponse } from './bundles.service';
 import { BundleListResponseDto, BundleResponseDto, CreateBundleDto, EvaluationResponseDto } from './dto/bundle.dto';
 

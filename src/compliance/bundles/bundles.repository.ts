@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../generated/prisma/client';
-import { PrismaService } from '../../prisma/prisma.service';
+import { PrismaService } from '../../platform/database/prisma.service';
 import { END_USER_SELECT, type EndUserRow } from '../end-users/end-users.repository';
 import { NEWEST_FIRST, newestFirstAfter } from '../keyset';
 import type { Evaluation } from '../requirements/requirements';

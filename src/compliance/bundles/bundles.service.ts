@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { CommonErrors } from '../../common/errors/common-errors';
-import { isIdOf, newId } from '../../common/ids/ids';
-import { CursorCodec } from '../../common/pagination/cursor';
-import { type ListResponse, toListPage } from '../../common/pagination/list';
+import { CommonErrors } from '../../platform/errors/common-errors';
+import { isIdOf, newId } from '../../platform/ids/ids';
+import { CursorCodec } from '../../platform/pagination/cursor';
+import { type ListResponse, toListPage } from '../../platform/pagination/list';
 import { ComplianceErrors } from '../compliance-errors';
 import { toEndUserFacts } from '../end-users/end-users.service';
 import { type DocumentFacts, type Evaluation, evaluateBundle, REQUIREMENTS_VERSION } from '../requirements/requirements';

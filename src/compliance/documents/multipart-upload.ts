@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { type Readable, Transform } from 'node:stream';
 import busboy from 'busboy';
-import { CommonErrors } from '../../common/errors/common-errors';
+import { CommonErrors } from '../../platform/errors/common-errors';
 import { ComplianceErrors } from '../compliance-errors';
 
 export interface MultipartResult<F> {

@@ -12,10 +12,10 @@ import {
 } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Response } from 'express';
-import { CurrentPrincipal } from '../../common/auth/current-principal.decorator';
-import type { CustomerPrincipal } from '../../common/auth/principal';
-import { RequireScope } from '../../common/auth/route-auth';
-import { ListQueryDto, type ListResponse } from '../../common/pagination/list';
+import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
+import type { CustomerPrincipal } from '../../platform/auth/principal';
+import { RequireScope } from '../../platform/auth/route-auth';
+import { ListQueryDto, type ListResponse } from '../../platform/pagination/list';
 import { ComplianceErrors } from '../compliance-errors';
 import { ErasureService, type ErasurePreview } from '../erasure/erasure.service';
 import { CreateEndUserDto, EndUserListResponseDto, EndUserResponseDto, UpdateEndUserDto } from './dto/end-user.dto';

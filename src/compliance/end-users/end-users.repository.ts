@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../generated/prisma/client';
-import { PrismaService } from '../../prisma/prisma.service';
+import { PrismaService } from '../../platform/database/prisma.service';
 import { LOCKED_BUNDLE_STATUSES, NEWEST_FIRST, newestFirstAfter } from '../keyset';
 
 export const END_USER_SELECT = {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { encryptionContext, ENCRYPTED_FIELDS } from '../../common/crypto/encrypted-fields';
-import { EncryptionService } from '../../common/crypto/encryption.service';
-import { isIdOf, newId } from '../../common/ids/ids';
-import { CursorCodec } from '../../common/pagination/cursor';
-import { type ListResponse, toListPage } from '../../common/pagination/list';
+import { encryptionContext, ENCRYPTED_FIELDS } from '../../platform/crypto/encrypted-fields';
+import { EncryptionService } from '../../platform/crypto/encryption.service';
+import { isIdOf, newId } from '../../platform/ids/ids';
+import { CursorCodec } from '../../platform/pagination/cursor';
+import { type ListResponse, toListPage } from '../../platform/pagination/list';
 import { ComplianceErrors } from '../compliance-errors';
 import type { EndUserFacts } from '../requirements/requirements';
 import type { CreateEndUserDto, UpdateEndUserDto } from './dto/end-user.dto';

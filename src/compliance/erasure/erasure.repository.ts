@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '../../generated/prisma/client';
-import { PrismaService } from '../../prisma/prisma.service';
+import { PrismaService } from '../../platform/database/prisma.service';
 
 /** A database transaction; callers (the erasure endpoint, the retention job) pass it through opaquely. */
 export type ErasureTx = Prisma.TransactionClient;

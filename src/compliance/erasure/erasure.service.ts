@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { newId } from '../../common/ids/ids';
+import { newId } from '../../platform/ids/ids';
 import { ComplianceErrors } from '../compliance-errors';
 import { complianceHoldUntil } from '../regulator-windows';
 import { type AccountHolds, type BackingNumber, type ErasureScope, ErasureRepository, type ErasureTx } from './erasure.repository';

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { RequireScope } from '../../common/auth/route-auth';
+import { RequireScope } from '../../platform/auth/route-auth';
 import { END_USER_TYPES, NUMBER_TYPES, REQUIREMENT_SETS, REQUIREMENTS_VERSION, type RequirementSet } from './requirements';
 
 export class RequirementsQueryDto {

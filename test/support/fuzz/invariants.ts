@@ -1,4 +1,4 @@
-import type { PrismaService } from '../../../src/prisma/prisma.service';
+import type { PrismaService } from '../../../src/platform/database/prisma.service';
 import type { Answer } from './exchange';
 
 const ERROR_TYPES = new Set(['invalid_request_error', 'authentication_error', 'permission_error', 'rate_limit_error', 'idempotency_error', 'api_error']);

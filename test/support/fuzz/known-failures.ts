@@ -5,7 +5,7 @@
  * is merged. Anything found that is not listed here fails the suite.
  */
 export interface KnownFailure {
-  /** Which test of test/fuzz.e2e-spec.ts finds it. */
+  /** Which test of test/platform/fuzz.e2e-spec.ts finds it. */
   check: 'generated' | 'raw-body' | 'multipart-cut';
   /** `POST /v1/compliance/documents` */
   operation: string;

@@ -1,5 +1,5 @@
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { listRoutes, type RouteEntry } from '../../../src/common/auth/route-inventory';
+import { listRoutes, type RouteEntry } from '../../../src/platform/auth/route-inventory';
 import type { TestApp } from '../test-app';
 
 /** The subset of JSON Schema the app's OpenAPI document uses. */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { ListEnvelopeDto } from '../../../common/pagination/list';
+import { ListEnvelopeDto } from '../../../platform/pagination/list';
 import { NUMBER_TYPES } from '../../requirements/requirements';
 
 export class CreateBundleDto {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
-import { ListEnvelopeDto, ListQueryDto } from '../../../common/pagination/list';
+import { ListEnvelopeDto, ListQueryDto } from '../../../platform/pagination/list';
 import { DOCUMENT_TYPES } from '../../requirements/requirements';
 
 export class DocumentResponseDto {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateBy, ValidateNested } from 'class-validator';
-import { ListEnvelopeDto } from '../../../common/pagination/list';
+import { ListEnvelopeDto } from '../../../platform/pagination/list';
 import { END_USER_TYPES } from '../../requirements/requirements';
 
 export const IDENTITY_DOCUMENT_TYPES = ['passport', 'id_card'] as const;

@@ -1,0 +1,71 @@
+import type { INestApplication } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { ADMIN_SCHEME, BEARER_SCHEME, SESSION_COOKIE_SCHEME } from '../../platform/auth/route-auth';
+import { listRouteDetails } from '../../platform/auth/route-inventory';
+import { ownOrigin } from '../../platform/http/own-origin';
+import type { AppConfig } from '../../platform/config/config.types';
+import { addIdempotencyKeyParameter, IDEMPOTENCY_AND_RATE_LIMIT_DOCS } from '../../pipeline/idempotency/idempotency-openapi';
+import { applyConventions, operationIdFor } from './conventions';
+
+const DESCRIPTION = `
+DIDHub API. All traffic is HTTPS only.
+
+**Authentication.** Two schemes; most endpoints accept either:
+- \`didhub_sid\` session cookie (dashboard), issued by \`POST /v1/auth/login\` and \`POST /v1/auth/verify-email\`.
+  Cookie-authenticated POST/PUT/PATCH/DELETE must carry an \`Origin\` (or \`Referer\`) of an allowed dashboard origin
+  or of this API itself.
+- \`Authorization: Bearer didhub_live_…\` API keys.
+
+**Trying it here.** With an API key: *Authorize* → \`bearer\` → paste the key, then *Try it out*. With a session:
+run \`POST /v1/auth/login\` on this page; the browser keeps the cookie for this origin and sends it with every later
+*Try it out* (the \`didhub_sid\` field in *Authorize* cannot set a cookie and is not needed).
+
+**Errors** always look like \`{"error":{"type","code","message","param"?,"request_id"}}\`; every response carries
+\`X-Request-Id\`. Another account's resources answer 404.
+
+**Lists** are \`{"object":"list","data":[…],"has_more","next_cursor"}\` with \`limit\` (1–100, default 20) and the
+opaque \`cursor\`. A cursor belongs to the list that issued it; an altered cursor is a 400.
+`.trim();
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('DIDHub API')
+    .setDescription(`${DESCRIPTION}\n\n${IDEMPOTENCY_AND_RATE_LIMIT_DOCS}`)
+    .setVersion('1')
+    .setLicense('Proprietary', 'https://didhub.io/terms')
+    .addCookieAuth(
+      SESSION_COOKIE_SCHEME,
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'didhub_sid',
+        description: 'Dashboard session. On this page: sign in with POST /v1/auth/login; the browser then sends the cookie itself.',
+      },
+      SESSION_COOKIE_SCHEME,
+    )
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'didhub_live_…', description: 'API key `didhub_live_…`.' }, BEARER_SCHEME)
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'Operator `ADMIN_API_TOKEN`.' }, ADMIN_SCHEME)
+    .build();
+  const document = SwaggerModule.createDocument(app, config, { operationIdFactory: operationIdFor });
+  const routes = listRouteDetails(app.get(DiscoveryService), app.get(MetadataScanner), app.get(Reflector), 'v1');
+  return addIdempotencyKeyParameter(applyConventions(document, routes));
+}
+
+/**
+ * Where "Try it out" sends requests: PUBLIC_API_URL when set, else the origin this document was
+ * requested from — so a local or staging Swagger UI never calls production.
+ */
+export function serverUrlFor(config: Pick<AppConfig, 'publicApiUrl'>, req: Request): string {
+  return ownOrigin(config, req);
+}
+
+export function mountOpenApi(app: INestApplication, config: Pick<AppConfig, 'publicApiUrl'>): void {
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs/openapi.json',
+    yamlDocumentUrl: 'docs/openapi.yaml',
+    patchDocumentOnRequest: (req, _res, doc) => ({ ...doc, servers: [{ url: serverUrlFor(config, req as Request) }] }),
+  });
+}

@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../../platform/auth/principal';
+import { AuthErrors } from './auth-errors';
+import { SecondFactor } from './second-factor';
+
+/** How long after a sign-in (or a step-up) sensitive actions go through without asking again. */
+export const RECENT_AUTH_MS = 10 * 60 * 1000;
+
+export function isRecentlyAuthenticated(principal: Principal, nowMs = Date.now()): boolean {
+  return principal.kind === 'session' && nowMs - principal.authenticatedAt.getTime() <= RECENT_AUTH_MS;
+}
+
+/**
+ * The step-up guard of `@SessionOnly({ recentAuth: true })` routes, applied by the global
+ * Authenticator: the session must have signed in or stepped up within 10 minutes, and when the
+ * user has MFA that proof must have included the second factor (a session from before MFA was
+ * turned on is recent, but weaker than the account now demands).
+ */
+@Injectable()
+export class RecentSignIn {
+  constructor(private readonly secondFactor: SecondFactor) {}
+
+  async assert(principal: Principal): Promise<void> {
+    if (principal.kind !== 'session' || !isRecentlyAuthenticated(principal)) throw AuthErrors.reauthenticationRequired();
+    if (principal.authLevel !== 'mfa' && (await this.secondFactor.isEnabled(principal.userId))) {
+      throw AuthErrors.reauthenticationRequired();
+    }
+  }
+}

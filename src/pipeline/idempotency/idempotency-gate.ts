@@ -1,0 +1,52 @@
+import { SetMetadata } from '@nestjs/common';
+import type { KeyedHash } from '../../platform/crypto/keyed-hash';
+import type { AppRequest } from '../../platform/http/request-context';
+import type { IdempotencyScope, ReplayedResponse } from './idempotency.service';
+import { requestFingerprint } from './request-fingerprint';
+
+/**
+ * Idempotency for a route that streams its own body (multipart document upload). The body is
+ * not parsed before the handler runs, so the interceptor cannot fingerprint it up front;
+ * instead the handler hashes the raw bytes while streaming and calls `claim` before it commits
+ * anything. `claim` answers null (go on; the interceptor stores the response as usual) or the
+ * stored response to replay (the handler sends it and returns `IdempotentReplay`), and throws
+ * 422/409 like the interceptor would for a reused or in-progress key.
+ */
+export interface IdempotencyGate {
+  claim(rawBodySha256: string): Promise<ReplayedResponse | null>;
+}
+
+const GATE_STATE = 'idempotencyGate';
+
+const STREAMS_OWN_BODY = 'didhub:idempotency:streams-own-body';
+
+/**
+ * Marks a route that reads its own request body (multipart upload): its requests are
+ * fingerprinted through the gate. The route decides, never the request's Content-Type: a
+ * client could otherwise label any body-less POST `multipart/form-data` and switch idempotency off.
+ */
+export const StreamsOwnBody = (): MethodDecorator => SetMetadata(STREAMS_OWN_BODY, true);
+
+/** True for a route handler marked @StreamsOwnBody(). */
+export function streamsOwnBody(handler: Function): boolean {
+  return Reflect.getMetadata(STREAMS_OWN_BODY, handler) === true;
+}
+
+/** The gate for this request, or null when the request carries no Idempotency-Key. */
+export function idempotencyGateOf(req: AppRequest): IdempotencyGate | null {
+  return (req.didhub?.[GATE_STATE] as IdempotencyGate | undefined) ?? null;
+}
+
+export function setIdempotencyGate(req: AppRequest, gate: IdempotencyGate): void {
+  if (req.didhub) req.didhub[GATE_STATE] = gate;
+}
+
+/** The fingerprint of a streamed request: method, path and the digest of its raw bytes. */
+export function streamedFingerprint(scope: Pick<IdempotencyScope, 'method' | 'path'>, rawBodySha256: string, keyedHash: KeyedHash): string {
+  return requestFingerprint({ method: scope.method, path: scope.path, body: Buffer.from(`sha256:${rawBodySha256}`, 'latin1') }, keyedHash);
+}
+
+/** Returned by a streaming handler that already sent a replayed response: nothing to store. */
+export class IdempotentReplay {
+  constructor(readonly response: ReplayedResponse) {}
+}
