@@ -22,7 +22,7 @@ import { createValidationPipe } from '../platform/http/validation';
 import { DEFAULT_JSON_LIMITS } from '../platform/validation/json-limits';
 import { bufferedStdout, createLogger } from '../platform/logging/logger';
 import { NestPinoLogger } from '../platform/logging/nest-pino-logger';
-import { requestLogger } from '../platform/logging/request-logger.middleware';
+import { requestLogger } from '../platform/http/request-logger.middleware';
 import type { AppConfig } from '../platform/config/config.types';
 import { mountOpenApi } from './openapi/document';
 import type { DatabaseHandle } from '../platform/database/database';

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
-import { AccountClosureModule } from '../identity/accounts/closure/account-closure.module';
+import { AccountClosureModule } from '../identity/account-closure/account-closure.module';
 import { AccountsModule } from '../identity/accounts/accounts.module';
 import { AdminModule } from '../identity/accounts/operator/admin.module';
 import { ApiKeysModule } from '../identity/api-keys/api-keys.module';
@@ -12,9 +12,11 @@ import { AuthGuard } from '../platform/auth/auth.guard';
 import { CommonModule } from '../platform/platform.module';
 import { ComplianceModule } from '../compliance/compliance.module';
 import { EncryptionModule } from '../platform/crypto/encryption.module';
-import { ApiExceptionFilter } from '../platform/errors/api-exception.filter';
-import { RequestShapeGuard } from '../platform/validation/request-shape.guard';
+import { KeyRotationModule } from '../data-protection/key-rotation/key-rotation.module';
+import { ApiExceptionFilter } from '../platform/http/api-exception.filter';
+import { RequestShapeGuard } from '../platform/http/request-shape.guard';
 import { ConfigModule } from '../platform/config/config.module';
+import { LoggingModule } from '../platform/logging/logging.module';
 import type { AppConfig } from '../platform/config/config.types';
 import { HealthModule } from '../platform/health/health.module';
 import { attachIdempotency } from '../pipeline/idempotency/idempotent-routes';
@@ -44,10 +46,12 @@ import { WellKnownModule } from '../platform/well-known/well-known.module';
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger, database?: DatabaseHandle): DynamicModule {
     const imports = [
-      ConfigModule.forRoot(config, logger),
+      ConfigModule.forRoot(config),
+      LoggingModule.forRoot(logger),
       PrismaModule.forRoot({ handle: database }),
       CommonModule,
       EncryptionModule,
+      KeyRotationModule,
       MailModule,
       AuthCoreModule,
       AuthModule,

@@ -6,10 +6,13 @@ import { Test } from '@nestjs/testing';
 import { DecryptionError } from '../../src/platform/crypto/decryption-error';
 import { encryptionContext, type EncryptedField } from '../../src/platform/crypto/encrypted-fields';
 import { EncryptionModule } from '../../src/platform/crypto/encryption.module';
+import { KeyRotationModule } from '../../src/data-protection/key-rotation/key-rotation.module';
 import { EncryptionService } from '../../src/platform/crypto/encryption.service';
 import { KeyRotationRepository } from '../../src/data-protection/key-rotation/key-rotation.repository';
 import { KeyRotationService, type RotationProgress } from '../../src/data-protection/key-rotation/key-rotation.service';
 import { ConfigModule } from '../../src/platform/config/config.module';
+import { createLogger } from '../../src/platform/logging/logger';
+import { LoggingModule } from '../../src/platform/logging/logging.module';
 import type { AppConfig, EncryptionKey } from '../../src/platform/config/config.types';
 import { type DatabaseHandle, openPglite, openPostgres } from '../../src/platform/database/database';
 import { PrismaModule } from '../../src/platform/database/prisma.module';
@@ -78,7 +81,7 @@ describe('key rotation against a real database', () => {
 
     const config = { encryptionKeys: [keyB, keyA], databaseUrl, dataDir: tmp ?? '', logLevel: 'silent' } as AppConfig;
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config), PrismaModule.forRoot({ handle, migrate: false }), EncryptionModule],
+      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(createLogger(config)), PrismaModule.forRoot({ handle, migrate: false }), EncryptionModule, KeyRotationModule],
     }).compile();
     await moduleRef.init();
     rotation = moduleRef.get(KeyRotationService);

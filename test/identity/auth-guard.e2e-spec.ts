@@ -1,7 +1,7 @@
 import { Controller, Get, Post } from '@nestjs/common';
 import { AppModule } from '../../src/app/app.module';
 import { CurrentPrincipal } from '../../src/platform/auth/current-principal.decorator';
-import type { Principal } from '../../src/platform/auth/principal';
+import type { Principal } from '../../src/platform/request/principal';
 import { Authenticated, RequireScope, SessionOnly } from '../../src/platform/auth/route-auth';
 import { bearerClient, seedApiKey, seedSessionCookie, seedUser, sessionClient, type SeededUser } from '../support/seed';
 import { startTestApp, TEST_ADMIN_TOKEN, TEST_ORIGIN, type TestApp } from '../support/test-app';

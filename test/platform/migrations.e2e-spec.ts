@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { Test } from '@nestjs/testing';
 import { Pool } from 'pg';
 import { ConfigModule } from '../../src/platform/config/config.module';
+import { createLogger } from '../../src/platform/logging/logger';
+import { LoggingModule } from '../../src/platform/logging/logging.module';
 import type { AppConfig } from '../../src/platform/config/config.types';
 import { type DatabaseHandle, openPglite, openPostgres } from '../../src/platform/database/database';
 import { applyMigrations, createMigration, migrationStatus } from '../../src/platform/database/migration-runner';
@@ -174,7 +176,7 @@ describe('PrismaModule start-up', () => {
     const good = await writeMigrations(join(workDir, 'module-good'), MIGRATIONS);
     const handle = await (await freshDatabase()).open();
     const app = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config), PrismaModule.forRoot({ handle, migrationsDir: good })],
+      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(createLogger(config)), PrismaModule.forRoot({ handle, migrationsDir: good })],
     }).compile();
     const prisma = app.get(PrismaService);
     expect(await prisma.$queryRawUnsafe('SELECT id FROM accounts')).toEqual([]);
@@ -184,7 +186,7 @@ describe('PrismaModule start-up', () => {
     const second = await (await freshDatabase()).open();
     await expect(
       Test.createTestingModule({
-        imports: [ConfigModule.forRoot(config), PrismaModule.forRoot({ handle: second, migrationsDir: bad })],
+        imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(createLogger(config)), PrismaModule.forRoot({ handle: second, migrationsDir: bad })],
       }).compile(),
     ).rejects.toThrow(/failed and was rolled back/);
   });

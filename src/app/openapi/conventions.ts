@@ -2,7 +2,7 @@ import type { OpenAPIObject, OperationObject, ResponseObject, SchemaObject } fro
 import type { RouteDetail } from '../../platform/auth/route-inventory';
 import type { RouteAuth } from '../../platform/auth/route-auth';
 import { ADMIN_SCHEME, BEARER_SCHEME, SESSION_COOKIE_SCHEME } from '../../platform/auth/route-auth';
-import { NO_RATE_LIMIT } from '../../pipeline/throttling/rate-limit.decorators';
+import { NO_RATE_LIMIT } from '../../platform/auth/rate-limit.decorators';
 
 /*
  * OpenAPI conventions, applied to the whole document so a new route follows them without

@@ -9,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import { sessionPrincipal, type Principal } from '../../platform/auth/principal';
+import { sessionPrincipal, type Principal } from '../../platform/request/principal';
 import { AdminOnly, SessionOnly } from '../../platform/auth/route-auth';
 import { ListQueryDto, type ListResponse } from '../../platform/pagination/list';
 import { CreateInvoiceDto, InvoiceListResponseDto, InvoiceResponseDto } from './dto/invoice.dto';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { requireManager } from '../../identity/accounts/account-roles';
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { CommonErrors } from '../../platform/errors/common-errors';
 import { newId } from '../../platform/ids/ids';
 import { CursorCodec } from '../../platform/pagination/cursor';

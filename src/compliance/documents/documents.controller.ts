@@ -13,10 +13,10 @@ import {
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import type { CustomerPrincipal } from '../../platform/auth/principal';
+import type { CustomerPrincipal } from '../../platform/request/principal';
 import { RequireScope } from '../../platform/auth/route-auth';
 import { ApiError } from '../../platform/errors/api-error';
-import type { AppRequest } from '../../platform/http/request-context';
+import type { AppRequest } from '../../platform/request/request-context';
 import { APP_LOGGER } from '../../platform/logging/logger';
 import { safeError } from '../../platform/logging/safe-error';
 import type { ListResponse } from '../../platform/pagination/list';

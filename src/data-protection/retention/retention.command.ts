@@ -6,6 +6,7 @@ import { EncryptionModule } from '../../platform/crypto/encryption.module';
 import { createLogger } from '../../platform/logging/logger';
 import { loadConfigFromProcess } from '../../platform/config/config';
 import { ConfigModule } from '../../platform/config/config.module';
+import { LoggingModule } from '../../platform/logging/logging.module';
 import type { AppConfig } from '../../platform/config/config.types';
 import { PrismaModule } from '../../platform/database/prisma.module';
 import { RetentionModule } from './retention.module';
@@ -20,7 +21,8 @@ class RetentionCliModule {
       module: RetentionCliModule,
       // Migrations are the deploy's job; a retention run must not change the schema.
       imports: [
-        ConfigModule.forRoot(config, createLogger(config)),
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot(createLogger(config)),
         PrismaModule.forRoot({ migrate: false }),
         CommonModule,
         EncryptionModule,

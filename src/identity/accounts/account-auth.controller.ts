@@ -10,14 +10,14 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import { sessionPrincipal, type Principal } from '../../platform/auth/principal';
+import { sessionPrincipal, type Principal } from '../../platform/request/principal';
 import { SessionOnly } from '../../platform/auth/route-auth';
 import { AccountsService } from './accounts.service';
 import { AccountResponseDto } from './dto/account.dto';
 import { AcceptInvitationDto, SwitchAccountDto } from './dto/invitation.dto';
 import { MemberResponseDto } from './dto/member.dto';
 import { InvitationsService } from './invitations.service';
-import { AuthRateLimit } from '../../pipeline/throttling/rate-limit.decorators';
+import { AuthRateLimit } from '../../platform/auth/rate-limit.decorators';
 
 /** The account-related routes under /v1/auth: they act on the signed-in user, not on one account. */
 @ApiTags('accounts')

@@ -1,4 +1,4 @@
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { AccountErrors } from './account-errors';
 
 export function isManager(principal: SessionPrincipal): boolean {

@@ -13,7 +13,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import { sessionPrincipal, type CustomerPrincipal, type Principal } from '../../platform/auth/principal';
+import { sessionPrincipal, type CustomerPrincipal, type Principal } from '../../platform/request/principal';
 import { Authenticated, SessionOnly } from '../../platform/auth/route-auth';
 import { ListQueryDto, type ListResponse } from '../../platform/pagination/list';
 import { AccountsService } from './accounts.service';

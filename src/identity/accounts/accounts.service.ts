@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CustomerPrincipal, SessionPrincipal } from '../../platform/auth/principal';
+import type { CustomerPrincipal, SessionPrincipal } from '../../platform/request/principal';
 import { ALL_SCOPES } from '../../platform/auth/scopes';
 import { CommonErrors } from '../../platform/errors/common-errors';
 import { AccountErrors } from './account-errors';

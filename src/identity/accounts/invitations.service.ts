@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { newId } from '../../platform/ids/ids';
 import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config.types';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { CommonErrors } from '../../platform/errors/common-errors';
 import { isIdOf } from '../../platform/ids/ids';
 import { CursorCodec } from '../../platform/pagination/cursor';

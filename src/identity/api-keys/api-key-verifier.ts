@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config.types';
-import type { ApiKeyPrincipal } from '../../platform/auth/principal';
+import type { ApiKeyPrincipal } from '../../platform/request/principal';
 import { hashApiKey, isWellFormedApiKey } from './api-key-token';
 import { ApiKeyAuthRepository } from './api-key-auth.repository';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy } from 'passport-http-bearer';
-import type { ApiKeyPrincipal } from '../../platform/auth/principal';
+import type { ApiKeyPrincipal } from '../../platform/request/principal';
 import { clientIp } from '../../platform/http/client-ip';
 import { ApiKeyVerifier } from './api-key-verifier';
 

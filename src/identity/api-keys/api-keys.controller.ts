@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import { sessionPrincipal, type Principal } from '../../platform/auth/principal';
+import { sessionPrincipal, type Principal } from '../../platform/request/principal';
 import { SessionOnly } from '../../platform/auth/route-auth';
 import { ListQueryDto, type ListResponse } from '../../platform/pagination/list';
 import { ApiKeysService } from './api-keys.service';

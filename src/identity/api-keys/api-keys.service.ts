@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { effectiveScopes } from '../../platform/auth/scopes';
 import { isIdOf, newId } from '../../platform/ids/ids';
 import { APP_LOGGER } from '../../platform/logging/logger';

@@ -14,7 +14,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { Public, SessionOnly } from '../../platform/auth/route-auth';
 import { CommonErrors } from '../../platform/errors/common-errors';
 import { SessionsService } from '../sessions/sessions.service';
@@ -31,7 +31,7 @@ import { SignupDto } from './dto/signup.dto';
 import { VerifyEmailDto } from './dto/verify-email.dto';
 import { LoginService } from './login.service';
 import { SignupService } from './signup.service';
-import { AuthRateLimit } from '../../pipeline/throttling/rate-limit.decorators';
+import { AuthRateLimit } from '../../platform/auth/rate-limit.decorators';
 
 /** OpenAPI body of every sign-in: signed in (cookie set), or the MFA step is next (no cookie). */
 export const SIGN_IN_RESPONSE = {

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { Public, SessionOnly } from '../../platform/auth/route-auth';
 import { SIGN_IN_RESPONSE } from './auth.controller';
 import { AcceptedResponse, MfaRequiredResponse, type SignInResult, SignedInResponse } from './auth.responses';
@@ -18,7 +18,7 @@ import { ChangePasswordDto } from './dto/change-password.dto';
 import { ForgotPasswordDto } from './dto/forgot-password.dto';
 import { ResetPasswordDto } from './dto/reset-password.dto';
 import { PasswordService } from './password.service';
-import { AuthRateLimit } from '../../pipeline/throttling/rate-limit.decorators';
+import { AuthRateLimit } from '../../platform/auth/rate-limit.decorators';
 
 @ApiTags('auth')
 @ApiExtraModels(SignedInResponse, MfaRequiredResponse)

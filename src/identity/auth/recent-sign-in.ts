@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '../../platform/auth/principal';
+import type { Principal } from '../../platform/request/principal';
 import { AuthErrors } from './auth-errors';
 import { SecondFactor } from './second-factor';
 

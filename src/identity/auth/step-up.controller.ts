@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { SessionOnly } from '../../platform/auth/route-auth';
-import { AuthRateLimit } from '../../pipeline/throttling/rate-limit.decorators';
+import { AuthRateLimit } from '../../platform/auth/rate-limit.decorators';
 import { StepUpProofDto } from './dto/step-up-proof.dto';
 import { ReauthenticatedResponse, toReauthenticatedResponse } from './step-up.responses';
 import { StepUpService } from './step-up.service';

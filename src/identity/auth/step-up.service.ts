@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { SessionsService } from '../sessions/sessions.service';
 import { AuthErrors } from './auth-errors';
 import { AuthRepository } from './auth.repository';

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { SessionOnly } from '../../platform/auth/route-auth';
 import { ListQueryDto, type ListResponse } from '../../platform/pagination/list';
 import { LoginAttemptListResponse, type LoginAttemptResponse } from './login-attempt.response';

@@ -10,9 +10,9 @@ import {
 import type { Request, Response } from 'express';
 import { SignedInResponse } from '../auth/auth.responses';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { Public, SessionOnly } from '../../platform/auth/route-auth';
-import { AuthRateLimit } from '../../pipeline/throttling/rate-limit.decorators';
+import { AuthRateLimit } from '../../platform/auth/rate-limit.decorators';
 import { StepUpProofDto } from '../auth/dto/step-up-proof.dto';
 import { MfaCodeDto, MfaVerifyDto } from './dto/mfa.dto';
 import {

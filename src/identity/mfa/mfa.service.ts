@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import QRCode from 'qrcode';
 import { AuthErrors } from '../auth/auth-errors';
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { StepUpService, type StepUpProof } from '../auth/step-up.service';
 import { EncryptionService } from '../../platform/crypto/encryption.service';
 import { ENCRYPTED_FIELDS, encryptionContext } from '../../platform/crypto/encrypted-fields';

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Redirect, Req, Res } from '@nestjs/comm
 import { ApiFoundResponse, ApiNotFoundResponse, ApiOperation, ApiParam, ApiSeeOtherResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../../platform/auth/route-auth';
-import { AuthRateLimit } from '../../pipeline/throttling/rate-limit.decorators';
+import { AuthRateLimit } from '../../platform/auth/rate-limit.decorators';
 import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config.types';
 import { readCookie } from '../sessions/session-cookie';

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import { sessionPrincipal, type Principal } from '../../platform/auth/principal';
+import { sessionPrincipal, type Principal } from '../../platform/request/principal';
 import { SessionOnly } from '../../platform/auth/route-auth';
 import { ListQueryDto, type ListResponse } from '../../platform/pagination/list';
 import {

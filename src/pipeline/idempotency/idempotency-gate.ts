@@ -1,6 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import type { KeyedHash } from '../../platform/crypto/keyed-hash';
-import type { AppRequest } from '../../platform/http/request-context';
+import type { AppRequest } from '../../platform/request/request-context';
 import type { IdempotencyScope, ReplayedResponse } from './idempotency.service';
 import { requestFingerprint } from './request-fingerprint';
 

@@ -1,5 +1,5 @@
 import type { KeyedHash } from '../../platform/crypto/keyed-hash';
-import type { AppRequest } from '../../platform/http/request-context';
+import type { AppRequest } from '../../platform/request/request-context';
 import { IdempotencyErrors } from './idempotency-errors';
 import type { IdempotencyScope, ReplayedResponse } from './idempotency.service';
 import { IDEMPOTENT_METHODS, isValidIdempotencyKey, requestFingerprint } from './request-fingerprint';

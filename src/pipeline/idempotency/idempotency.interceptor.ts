@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { catchError, finalize, from, mergeMap, type Observable, of, tap, throwError } from 'rxjs';
 import { ApiError } from '../../platform/errors/api-error';
 import { toApiError } from '../../platform/errors/to-api-error';
-import { type AppRequest, requestIdOf } from '../../platform/http/request-context';
+import { type AppRequest, requestIdOf } from '../../platform/request/request-context';
 import { APP_LOGGER } from '../../platform/logging/logger';
 import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config.types';

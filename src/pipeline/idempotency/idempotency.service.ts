@@ -4,7 +4,7 @@ import { ENCRYPTED_FIELDS, encryptionContext } from '../../platform/crypto/encry
 import { EncryptionService } from '../../platform/crypto/encryption.service';
 import { KeyedHash } from '../../platform/crypto/keyed-hash';
 import { newId } from '../../platform/ids/ids';
-import type { AppRequest } from '../../platform/http/request-context';
+import type { AppRequest } from '../../platform/request/request-context';
 import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config.types';
 import { idempotencyScopeOf } from './idempotency-scope';

@@ -8,8 +8,8 @@ import {
 import type { Response } from 'express';
 import type { AuthFailureLimiter } from '../../platform/auth/auth-failure-limiter';
 import { clientIp } from '../../platform/http/client-ip';
-import type { CustomerPrincipal } from '../../platform/auth/principal';
-import type { AppRequest } from '../../platform/http/request-context';
+import type { CustomerPrincipal } from '../../platform/request/principal';
+import type { AppRequest } from '../../platform/request/request-context';
 import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config.types';
 import { KeyedHash } from '../../platform/crypto/keyed-hash';
@@ -18,7 +18,7 @@ import { idempotencyScopeOf, stashReplay } from '../idempotency/idempotency-scop
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { AccountRateLimits } from './account-rate-limits.service';
 import { type AppliedPolicy, policyHeader, RATE_LIMIT_WINDOW_MS, stateHeader } from './rate-limit-policy';
-import { AUTH_RATE_LIMIT, NO_RATE_LIMIT } from './rate-limit.decorators';
+import { AUTH_RATE_LIMIT, NO_RATE_LIMIT } from '../../platform/auth/rate-limit.decorators';
 import { RateLimitStorage } from './rate-limit.storage';
 import { ThrottlingErrors } from './throttling-errors';
 

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Principal } from './principal';
+import type { Principal } from '../request/principal';
 import type { RouteAuth } from './route-auth';
 
 /**

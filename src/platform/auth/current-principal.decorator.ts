@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AppRequest } from '../http/request-context';
-import type { Principal } from './principal';
+import type { AppRequest } from '../request/request-context';
+import type { Principal } from '../request/principal';
 
 /** The guard's principal; throws if a route that should have one has none (a wiring bug). */
 export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {

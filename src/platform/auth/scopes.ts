@@ -1,4 +1,4 @@
-import type { CustomerPrincipal } from './principal';
+import type { CustomerPrincipal } from '../request/principal';
 
 /** Granular scopes for API keys; members' permissions use the same vocabulary. */
 export const SCOPES = [

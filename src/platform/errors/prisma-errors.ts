@@ -1,5 +1,5 @@
 import type { ApiError } from './api-error';
-import { InputErrors } from '../validation/input-errors';
+import { InputErrors } from './input-errors';
 import { CommonErrors } from './common-errors';
 
 interface PrismaLikeError {

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { Public } from '../auth/route-auth';
 import { CommonErrors } from '../errors/common-errors';
 import { Lifecycle } from '../lifecycle/lifecycle';
-import { NoRateLimit } from '../../pipeline/throttling/rate-limit.decorators';
+import { NoRateLimit } from '../auth/rate-limit.decorators';
 import { HealthRepository } from './health.repository';
 
 @ApiTags('health')

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { sendApiError } from '../errors/error-response';
 import { toApiError } from '../errors/to-api-error';
 import { safeError } from '../logging/safe-error';
-import { requestIdOf } from './request-context';
+import { requestIdOf } from '../request/request-context';
 
 /**
  * Errors raised by Express middleware before Nest's pipeline (body parser: malformed JSON,

@@ -2,7 +2,7 @@ import { BlockList, isIP, type Socket } from 'node:net';
 import type { NextFunction, Request, Response } from 'express';
 import { CommonErrors } from '../errors/common-errors';
 import { sendApiError } from '../errors/error-response';
-import { requestIdOf } from './request-context';
+import { requestIdOf } from '../request/request-context';
 
 export function buildBlockList(entries: string[]): BlockList {
   const list = new BlockList();

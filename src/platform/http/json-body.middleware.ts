@@ -1,10 +1,10 @@
 import express, { type Request, type RequestHandler } from 'express';
 import { ApiError } from '../errors/api-error';
 import { toApiError } from '../errors/to-api-error';
-import { InputErrors } from '../validation/input-errors';
+import { InputErrors } from '../errors/input-errors';
 import { parseJsonBody } from '../validation/json-gate';
 import type { JsonLimits } from '../validation/json-limits';
-import type { AppRequest } from './request-context';
+import type { AppRequest } from '../request/request-context';
 
 export const JSON_MEDIA_TYPE = 'application/json';
 

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { newId } from '../ids/ids';
-import { requestScope } from '../logging/request-scope';
-import type { AppRequest } from './request-context';
+import { requestScope } from '../request/request-scope';
+import type { AppRequest } from '../request/request-context';
 
 /** Every response carries X-Request-Id; the same id appears in errors and logs. */
 export function requestId(req: Request, res: Response, next: NextFunction): void {

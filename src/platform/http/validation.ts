@@ -1,6 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { apiError } from '../errors/api-error';
-import { InputErrors } from '../validation/input-errors';
+import { InputErrors } from '../errors/input-errors';
 
 function firstFailure(errors: ValidationError[], parent = ''): { param: string; message: string } | null {
   for (const error of errors) {

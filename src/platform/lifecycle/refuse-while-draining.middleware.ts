@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { CommonErrors } from '../errors/common-errors';
 import { sendApiError } from '../errors/error-response';
-import { requestIdOf } from '../http/request-context';
+import { requestIdOf } from '../request/request-context';
 import type { Lifecycle } from './lifecycle';
 
 /**

@@ -1,7 +1,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { AppConfig } from '../config/config.types';
 import { prettyDestination } from './pretty-destination';
-import { requestScope } from './request-scope';
+import { requestScope } from '../request/request-scope';
 
 export const APP_LOGGER = Symbol('APP_LOGGER');
 

@@ -1,5 +1,5 @@
 import { createLogger } from './logger';
-import { requestScope } from './request-scope';
+import { requestScope } from '../request/request-scope';
 
 describe('log formats', () => {
   const capture = () => {

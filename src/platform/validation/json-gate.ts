@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { CommonErrors } from '../errors/common-errors';
-import { InputErrors } from './input-errors';
+import { InputErrors } from '../errors/input-errors';
 import type { JsonLimits } from './json-limits';
 
 declare global {

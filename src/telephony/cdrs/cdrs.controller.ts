@@ -3,7 +3,7 @@ import { ApiNotFoundResponse, ApiTooManyRequestsResponse, ApiOkResponse, ApiOper
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import type { CustomerPrincipal } from '../../platform/auth/principal';
+import type { CustomerPrincipal } from '../../platform/request/principal';
 import { RequireScope } from '../../platform/auth/route-auth';
 import type { ListResponse } from '../../platform/pagination/list';
 import { APP_LOGGER } from '../../platform/logging/logger';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import type { CustomerPrincipal } from '../../platform/auth/principal';
+import type { CustomerPrincipal } from '../../platform/request/principal';
 import { RequireScope } from '../../platform/auth/route-auth';
 import type { ListResponse } from '../../platform/pagination/list';
 import { AssignNumberDto, ListNumbersQueryDto, NumberListResponseDto, NumberResponseDto } from './dto/number.dto';

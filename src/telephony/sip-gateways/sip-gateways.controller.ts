@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import type { CustomerPrincipal } from '../../platform/auth/principal';
+import type { CustomerPrincipal } from '../../platform/request/principal';
 import { RequireScope } from '../../platform/auth/route-auth';
 import { ListQueryDto, type ListResponse } from '../../platform/pagination/list';
 import { CreateSipGatewayDto, SipGatewayListResponseDto, SipGatewayResponseDto, UpdateSipGatewayDto } from './dto/sip-gateway.dto';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { CustomerPrincipal } from '../../platform/auth/principal';
+import type { CustomerPrincipal } from '../../platform/request/principal';
 import { encryptionContext, ENCRYPTED_FIELDS } from '../../platform/crypto/encrypted-fields';
 import { EncryptionService } from '../../platform/crypto/encryption.service';
 import { isIdOf, newId } from '../../platform/ids/ids';

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { requestIdOf } from '../http/request-context';
+import { requestIdOf } from '../request/request-context';
 
 const STARTED_AT = Symbol('didhub.startedAt');
 type TimedResponse = Response & { [STARTED_AT]?: number };

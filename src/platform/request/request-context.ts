@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Principal } from '../auth/principal';
+import type { Principal } from './principal';
 import type { ApiError } from '../errors/api-error';
 
 /** Fields the pipeline attaches to the Express request. */

@@ -1,11 +1,11 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { PARAMTYPES_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import { hasBody, JSON_MEDIA_TYPE, mediaTypeOf } from '../http/json-body.middleware';
-import type { AppRequest } from '../http/request-context';
-import { type DtoSchema, describeKind, dtoSchemaOf, hasKind, type PropertySchema } from './dto-schema';
-import { InputErrors } from './input-errors';
-import { checkString, joinKey } from './json-gate';
+import { hasBody, JSON_MEDIA_TYPE, mediaTypeOf } from './json-body.middleware';
+import type { AppRequest } from '../request/request-context';
+import { type DtoSchema, describeKind, dtoSchemaOf, hasKind, type PropertySchema } from '../validation/dto-schema';
+import { InputErrors } from '../errors/input-errors';
+import { checkString, joinKey } from '../validation/json-gate';
 
 type Part = { kind: 'dto'; schema: DtoSchema } | { kind: 'none' } | { kind: 'any' };
 

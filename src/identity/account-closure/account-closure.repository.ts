@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PrismaService } from '../../../platform/database/prisma.service';
+import { PrismaService } from '../../platform/database/prisma.service';
 
 export interface ClosedAccountRow {
   id: string;

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { StepUpService } from '../../auth/step-up.service';
-import type { SessionPrincipal } from '../../../platform/auth/principal';
-import { CommonErrors } from '../../../platform/errors/common-errors';
-import { MailService } from '../../../platform/mail/mail.service';
-import { closureGraceDays, readOverrides } from '../../../data-protection/retention/retention-overrides';
-import { daysAfter } from '../../../data-protection/retention/retention-policy';
+import { StepUpService } from '../auth/step-up.service';
+import type { SessionPrincipal } from '../../platform/request/principal';
+import { CommonErrors } from '../../platform/errors/common-errors';
+import { MailService } from '../../platform/mail/mail.service';
+import { closureGraceDays, readOverrides } from '../../data-protection/retention/retention-overrides';
+import { daysAfter } from '../../data-protection/retention/retention-policy';
 import { AccountClosureErrors } from './account-closure-errors';
 import { AccountClosureRepository } from './account-closure.repository';
 import { toAccountClosureResponse, type AccountClosureResponseDto } from './dto/close-account.dto';

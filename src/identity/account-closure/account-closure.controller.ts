@@ -9,11 +9,11 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentPrincipal } from '../../../platform/auth/current-principal.decorator';
-import { sessionPrincipal, type Principal } from '../../../platform/auth/principal';
-import { SessionOnly } from '../../../platform/auth/route-auth';
-import { SessionsService } from '../../sessions/sessions.service';
-import { AuthRateLimit } from '../../../pipeline/throttling/rate-limit.decorators';
+import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
+import { sessionPrincipal, type Principal } from '../../platform/request/principal';
+import { SessionOnly } from '../../platform/auth/route-auth';
+import { SessionsService } from '../sessions/sessions.service';
+import { AuthRateLimit } from '../../platform/auth/rate-limit.decorators';
 import { AccountClosureService } from './account-closure.service';
 import { AccountClosureResponseDto, CloseAccountDto } from './dto/close-account.dto';
 

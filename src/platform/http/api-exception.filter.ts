@@ -3,11 +3,11 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
-import { requestIdOf } from '../http/request-context';
+import { requestIdOf } from '../request/request-context';
 import { APP_LOGGER } from '../logging/logger';
 import { safeError } from '../logging/safe-error';
-import { sendApiError } from './error-response';
-import { toApiError } from './to-api-error';
+import { sendApiError } from '../errors/error-response';
+import { toApiError } from '../errors/to-api-error';
 
 /** The single exit for errors: every failure leaves in the DESIGN §2 format, with the request id. */
 @Catch()

@@ -1,4 +1,4 @@
-import { apiError } from '../errors/api-error';
+import { apiError } from './api-error';
 
 /** Refusals of malformed input, before or during validation. `param` is the JSON path of the field. */
 export const InputErrors = {

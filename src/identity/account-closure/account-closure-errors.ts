@@ -1,4 +1,4 @@
-import { apiError } from '../../../platform/errors/api-error';
+import { apiError } from '../../platform/errors/api-error';
 
 /** Error codes of account closure. */
 export const AccountClosureErrors = {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PasswordField } from '../../../auth/dto/auth-fields';
+import { PasswordField } from '../../auth/dto/auth-fields';
 import type { ClosedAccountRow } from '../account-closure.repository';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../../auth/auth.module';
-import { SessionsModule } from '../../sessions/sessions.module';
+import { AuthModule } from '../auth/auth.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { AccountClosureController } from './account-closure.controller';
 import { AccountClosureRepository } from './account-closure.repository';
 import { AccountClosureService } from './account-closure.service';
