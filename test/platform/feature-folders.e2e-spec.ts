@@ -1,35 +1,47 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { folderImportGraph, importCycles } from '../support/import-graph';
 
 const SRC = join(__dirname, '..', '..', 'src');
-/** Cross-cutting folders every feature may use; they must not reach back into a feature. */
-const INFRASTRUCTURE = new Set(['common', 'config', 'prisma', 'generated']);
+const WINGS = ['identity', 'compliance', 'telephony', 'billing', 'data-protection'];
 
-describe('feature folders', () => {
-  const graph = folderImportGraph(SRC);
+/** Every folder under `root` that holds sub-folders: the levels at which folders import each other. */
+function levels(root: string): string[] {
+  const out = [root];
+  for (const name of readdirSync(root)) {
+    const path = join(root, name);
+    if (name !== 'generated' && statSync(path).isDirectory()) out.push(...levels(path));
+  }
+  return out;
+}
 
-  it('import each other without cycles (two features that need each other use a port)', () => {
-    const features = new Map(
-      [...graph]
-        .filter(([folder]) => !INFRASTRUCTURE.has(folder))
-        .map(([folder, deps]) => [folder, new Set([...deps].filter((d) => !INFRASTRUCTURE.has(d)))]),
-    );
-    expect(features.size).toBeGreaterThan(10);
-    expect(importCycles(features)).toEqual([]);
+describe('the layout: wings and feature folders', () => {
+  const wings = folderImportGraph(SRC);
+
+  it('has no import cycle between folders at any level (two features that need each other use a port)', () => {
+    const cycles = levels(SRC).flatMap((level) => importCycles(folderImportGraph(level)).map((c) => `${relative(SRC, level) || 'src'}: ${c.join(' <-> ')}`));
+    expect(cycles).toEqual([]);
   });
 
-  it('cross-cutting folders never import a feature (which would close a cycle through them)', () => {
-    const reachBack = [...graph]
-      .filter(([folder]) => INFRASTRUCTURE.has(folder))
-      .flatMap(([folder, deps]) => [...deps].filter((d) => !INFRASTRUCTURE.has(d)).map((d) => `${folder} -> ${d}`));
-    expect(reachBack).toEqual([]);
+  it('platform/ never reaches up; pipeline/ uses only platform/; nothing but main.ts imports app/', () => {
+    expect([...wings.get('platform')!].filter((d) => d !== 'generated')).toEqual([]);
+    expect([...wings.get('pipeline')!].filter((d) => !['platform', 'generated'].includes(d))).toEqual([]);
+    const intoApp = [...wings].filter(([folder, deps]) => folder !== 'app' && deps.has('app')).map(([f]) => f);
+    expect(intoApp).toEqual([]);
   });
 
-  it('keeps auth/ free of mfa/ imports: the second factor is a port', () => {
-    expect([...graph.get('auth')!]).not.toContain('mfa');
-    expect([...graph.get('mfa')!]).toContain('auth');
+  it('reads like the product: the wings, platform/, pipeline/, app/ and cli/', () => {
+    const top = readdirSync(SRC).filter((n) => statSync(join(SRC, n)).isDirectory() && n !== 'generated');
+    expect(top.sort()).toEqual(['app', 'cli', 'pipeline', 'platform', ...WINGS].sort());
+    // cli/ only dispatches: one file.
+    expect(readdirSync(join(SRC, 'cli'))).toEqual(['didhub.ts']);
+  });
+
+  it('keeps identity/auth free of identity/mfa imports: the second factor is a port', () => {
+    const identity = folderImportGraph(join(SRC, 'identity'));
+    expect([...identity.get('auth')!]).not.toContain('mfa');
+    expect([...identity.get('mfa')!]).toContain('auth');
   });
 
   it('the checker finds a cycle through type-only and re-export imports', () => {
