@@ -285,7 +285,7 @@ async function main(): Promise<void> {
     for (const b of bodies) if (b.status !== 200) throw new Error(`GET ${cdrs} answered ${b.status}: ${b.body.slice(0, 300)}`);
     if (new Set(bodies.map((b) => b.body)).size !== 1) throw new Error('the reference and the app answer different bytes');
     console.error(`GET ${cdrs}: ${Buffer.byteLength(bodies[0].body)} bytes, identical from the reference and the app`);
-    const accounts = await Promise.all([get(servers.reference!.port, '/v1/account', bearer), get(servers.app!.port, '/v1/account', { ...proxied, ...bearer })]);
+    const accounts = await Promise.all([get(servers.reference.port, '/v1/account', bearer), get(servers.app.port, '/v1/account', { ...proxied, ...bearer })]);
     if (accounts[0].body !== accounts[1].body) throw new Error(`GET /v1/account differs: ${accounts[0].body} vs ${accounts[1].body}`);
 
     for (const t of targets) {

@@ -33,6 +33,8 @@ if (require.main === module) {
   } else {
     // The command sees its own arguments at process.argv.slice(2), as when run directly.
     process.argv.splice(2, 1);
+    // Loaded on demand, so a command loads only its own code and dependencies.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(command.module);
   }
 }

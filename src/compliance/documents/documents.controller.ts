@@ -1,7 +1,7 @@
+import { Consumes } from '../../platform/http/consumes.decorator';
 import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBody,
-  ApiConsumes,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -50,7 +50,7 @@ export class DocumentsController {
       '422 `file_encrypted`. The file is encrypted at rest as it streams in. ' +
       'With `Idempotency-Key`, "the same request" means the same raw multipart bytes.',
   })
-  @ApiConsumes('multipart/form-data')
+  @Consumes('multipart/form-data')
   @ApiBody({ schema: UPLOAD_BODY_SCHEMA })
   @ApiCreatedResponse({ type: DocumentResponseDto })
   async upload(

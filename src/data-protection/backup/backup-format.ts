@@ -156,7 +156,7 @@ export class BackupDecryptor extends Transform {
       let plaintext: Buffer;
       try {
         const decipher = createDecipheriv('aes-256-gcm', this.key!, nonce(this.index));
-        decipher.setAAD(aad(this.header!, type, this.index));
+        decipher.setAAD(aad(this.header, type, this.index));
         decipher.setAuthTag(tag);
         plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
       } catch {

@@ -106,7 +106,7 @@ export class RetentionService {
           if (!announced) resolve(row === null ? null : { run: row, finished: Promise.resolve(row) });
         },
         (error: unknown) => {
-          if (!announced) reject(error);
+          if (!announced) reject(error instanceof Error ? error : new Error(String(error)));
           else this.logger.error({ err: safeError(error) }, 'retention run failed');
         },
       );
@@ -158,7 +158,7 @@ export class RetentionService {
         status = 'failed';
         // The class and code only: database errors can quote the values involved.
         const { name, code } = safeError(failure);
-        error = `${name}${code ? ` (${String(code)})` : ''}`;
+        error = `${name}${typeof code === 'string' || typeof code === 'number' ? ` (${code})` : ''}`;
         log.error({ err: safeError(failure) }, 'retention run failed');
       }
     }

@@ -1,6 +1,5 @@
-import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import type { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { controllerPaths, handlerMethod, handlerPaths } from '../http/nest-route-metadata';
 import { DEFAULT_ROUTE_AUTH, ROUTE_AUTH, type RouteAuth } from './route-auth';
 
 export interface RouteEntry {
@@ -48,19 +47,20 @@ export function listRoutes(discovery: DiscoveryService, scanner: MetadataScanner
 export function listRouteDetails(discovery: DiscoveryService, scanner: MetadataScanner, reflector: Reflector, globalPrefix = ''): RouteDetail[] {
   const routes: RouteDetail[] = [];
   for (const wrapper of discovery.getControllers()) {
-    const { instance, metatype } = wrapper;
+    const instance = wrapper.instance as object | undefined;
+    const metatype = wrapper.metatype as Function | null;
     if (!instance || !metatype) continue;
-    const controllerPaths = [].concat(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');
-    const prototype = Object.getPrototypeOf(instance);
+    const bases = controllerPaths(metatype);
+    const prototype = Object.getPrototypeOf(instance) as Record<string, Function>;
     for (const name of scanner.getAllMethodNames(prototype)) {
       const handler = prototype[name];
-      const methodPath = Reflect.getMetadata(PATH_METADATA, handler);
-      if (methodPath === undefined) continue;
-      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
+      const subs = handlerPaths(handler);
+      if (subs === null) continue;
+      const method = handlerMethod(handler);
       const auth = reflector.getAllAndOverride<RouteAuth | undefined>(ROUTE_AUTH, [handler, metatype]) ?? DEFAULT_ROUTE_AUTH;
-      for (const base of controllerPaths) {
-        for (const sub of [].concat(methodPath)) {
-          routes.push({ method, path: joinPath(globalPrefix, base, sub), auth, controller: metatype as Function, handler });
+      for (const base of bases) {
+        for (const sub of subs) {
+          routes.push({ method, path: joinPath(globalPrefix, base, sub), auth, controller: metatype, handler });
         }
       }
     }

@@ -127,11 +127,11 @@ export function parseOAuthProviders(raw: string | null, name = 'OAUTH_PROVIDERS'
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
       throw new ConfigError(`${at} "issuer" must use https`);
     }
-    const scopes = e.scopes === undefined ? ['openid', 'email', 'profile'] : e.scopes;
-    if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && /^[\x21-\x7e]+$/.test(s)) || !scopes.includes('openid')) {
+    const scopes: unknown = e.scopes === undefined ? ['openid', 'email', 'profile'] : e.scopes;
+    if (!Array.isArray(scopes) || !scopes.every((s: unknown) => typeof s === 'string' && /^[\x21-\x7e]+$/.test(s)) || !scopes.includes('openid')) {
       throw new ConfigError(`${at} "scopes" must be an array of scope strings including "openid"`);
     }
-    return { name: providerName, issuer, clientId: text('client_id'), clientSecret: text('client_secret'), scopes };
+    return { name: providerName, issuer, clientId: text('client_id'), clientSecret: text('client_secret'), scopes: scopes as string[] };
   });
   if (new Set(providers.map((p) => p.name)).size !== providers.length) {
     throw new ConfigError(`${name} has a duplicate provider name`);

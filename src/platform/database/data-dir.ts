@@ -93,7 +93,7 @@ function installChmodGuard(): void {
     const created = originalMkdir(path, options as fs.MakeDirectoryOptions & { recursive: true });
     if (inside(path)) original(path, 0o700);
     return created;
-  } as typeof fs.mkdirSync;
+  };
   // PGlite reaches fs through `import('fs')`, whose named exports follow module.exports only after this.
   syncBuiltinESMExports();
 }

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { PARAMTYPES_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
+import { CONSUMES } from './consumes.decorator';
+import { RouteParamtypes, routeArguments } from './nest-route-metadata';
 import { hasBody, JSON_MEDIA_TYPE, mediaTypeOf } from './json-body.middleware';
 import type { AppRequest } from '../request/request-context';
 import { type DtoSchema, describeKind, dtoSchemaOf, hasKind, type PropertySchema } from '../validation/dto-schema';
@@ -12,13 +12,11 @@ type Part = { kind: 'dto'; schema: DtoSchema } | { kind: 'none' } | { kind: 'any
 interface RouteShape {
   body: Part;
   query: Part;
-  /** Media types the route reads besides JSON, from @ApiConsumes (so the OpenAPI document and the check agree). */
+  /** Media types the route reads besides JSON, from @Consumes (so the OpenAPI document and the check agree). */
   otherMediaTypes: string[];
   takesJson: boolean;
 }
 
-/** Where @ApiConsumes() keeps its media types (@nestjs/swagger does not export its DECORATORS map). */
-const API_CONSUMES = 'swagger/apiConsumes';
 const PLAIN_TYPES = new Set<unknown>([Object, String, Number, Boolean, Array, Function, undefined]);
 const MAX_QUERY_VALUE_LENGTH = 2048;
 const MAX_QUERY_KEYS = 50;
@@ -54,7 +52,7 @@ export class RequestShapeGuard implements CanActivate {
     }
     // A JSON body, or none at all (a DTO route then reports its first missing field).
     if (state?.bodyRead || !hasBody(req)) checkBody(req.body, shape.body);
-    checkQuery(req.query as Record<string, unknown>, shape.query);
+    checkQuery(req.query, shape.query);
     for (const [name, value] of Object.entries(req.params ?? {})) {
       if (typeof value === 'string') checkString(value, name, MAX_PATH_PARAM_LENGTH);
     }
@@ -73,17 +71,15 @@ export class RequestShapeGuard implements CanActivate {
 }
 
 function describeRoute(controller: Function, handler: Function): RouteShape {
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, handler.name) ?? {}) as Record<string, { index: number; data?: unknown }>;
-  const types = (Reflect.getMetadata(PARAMTYPES_METADATA, controller.prototype, handler.name) ?? []) as unknown[];
+  const args = routeArguments(controller, handler);
   const part = (paramtype: RouteParamtypes, absent: Part): Part => {
-    const entry = Object.entries(args).find(([key]) => key.split(':')[0] === String(paramtype));
-    if (!entry) return absent;
-    const [, { index, data }] = entry;
-    const type = types[index];
+    const arg = args.find((a) => a.paramtype === paramtype);
+    if (!arg) return absent;
+    const { data, type } = arg;
     if (data !== undefined || PLAIN_TYPES.has(type) || typeof type !== 'function') return { kind: 'any' };
     return { kind: 'dto', schema: dtoSchemaOf(type) };
   };
-  const consumes = ((Reflect.getMetadata(API_CONSUMES, handler) ?? Reflect.getMetadata(API_CONSUMES, controller) ?? []) as string[]).map(
+  const consumes = ((Reflect.getMetadata(CONSUMES, handler) ?? Reflect.getMetadata(CONSUMES, controller) ?? []) as string[]).map(
     (m) => m.toLowerCase(),
   );
   return {

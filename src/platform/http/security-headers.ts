@@ -21,7 +21,7 @@ export function precomputedHeaders(middleware: RequestHandler): RequestHandler {
   };
   let called = false;
   middleware({ headers: {}, method: 'GET', url: '/' } as IncomingMessage as Request, recorder as unknown as ServerResponse as Response, (err?: unknown) => {
-    if (err) throw err;
+    if (err) throw err instanceof Error ? err : new Error('security headers middleware failed');
     called = true;
   });
   // A middleware that went asynchronous or skipped next() would not be reproduced faithfully.

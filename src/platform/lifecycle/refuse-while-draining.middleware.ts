@@ -14,7 +14,7 @@ import type { Lifecycle } from './lifecycle';
  * adds `Connection: close` while draining, once for the app rather than a closure per request.
  */
 export function refuseWhileDraining(lifecycle: Lifecycle, responsePrototype: object) {
-  const writeHead = (responsePrototype as ServerResponse).writeHead as (this: ServerResponse, ...args: unknown[]) => ServerResponse;
+  const writeHead = Reflect.get(responsePrototype, 'writeHead') as (this: ServerResponse, ...args: unknown[]) => ServerResponse;
   Object.defineProperty(responsePrototype, 'writeHead', {
     configurable: true,
     writable: true,

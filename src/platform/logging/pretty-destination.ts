@@ -25,7 +25,7 @@ export function prettyLine(json: string): string {
       return `${key}=${show(value)}`;
     });
   const requestId = typeof entry.request_id === 'string' ? ` [${entry.request_id}]` : '';
-  return `${time} ${level} ${String(entry.msg ?? '')}${fields.length ? ' ' + fields.join(' ') : ''}${requestId}\n`;
+  return `${time} ${level} ${typeof entry.msg === 'string' ? entry.msg : JSON.stringify(entry.msg ?? '')}${fields.length ? ' ' + fields.join(' ') : ''}${requestId}\n`;
 }
 
 /** Development log format (LOG_FORMAT=pretty); production writes the JSON lines unchanged. */

@@ -112,7 +112,8 @@ export class MailOutbox implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Only the subject and error code are logged: SMTP errors can quote the recipient. */
   private async failed(row: OutboxRow, subject: string, error: unknown): Promise<void> {
-    const code = String((error as { code?: unknown })?.code ?? 'EUNKNOWN').slice(0, 40);
+    const raw = (error as { code?: unknown } | null)?.code;
+    const code = (typeof raw === 'string' || typeof raw === 'number' ? String(raw) : 'EUNKNOWN').slice(0, 40);
     const { retryBaseSeconds, maxAttempts } = this.config.mailOutbox;
     if (row.attempts >= maxAttempts) {
       this.logger.error({ subject, code, attempts: row.attempts }, 'mail outbox: delivery given up');

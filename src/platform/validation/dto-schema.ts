@@ -1,11 +1,6 @@
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 
-interface TypeMetadataStorage {
-  findTypeMetadata(target: Function, propertyName: string): { typeFunction?: () => unknown } | undefined;
-}
-// @Type(() => Dto) lives in class-transformer's metadata storage, which its typings do not export.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: TypeMetadataStorage };
+import { nestedTypeOf } from './nested.decorator';
 
 /** The JSON type a property must have before any other constraint is worth checking. */
 export type JsonKind = 'string' | 'integer' | 'number' | 'boolean' | 'array' | 'object';
@@ -85,7 +80,7 @@ export function dtoSchemaOf(dto: Function): DtoSchema {
       prop.conditions.push(meta.constraints[0] as (object: unknown, value: unknown) => boolean);
     }
     if (meta.type === ValidationTypes.NESTED_VALIDATION) {
-      const type = defaultMetadataStorage.findTypeMetadata(dto, meta.propertyName)?.typeFunction?.() as Function | undefined;
+      const type = nestedTypeOf(dto, meta.propertyName);
       if (type) prop.nested = dtoSchemaOf(type);
       if (meta.each) prop.element = 'object';
       else if (prop.kind === null) prop.kind = 'object';

@@ -52,7 +52,7 @@ export class CopyTextLinesDecoder extends Transform {
         out[o++] = LF;
         start = i + 1;
       }
-      o += chunk.copy(out, o, start);
+      chunk.copy(out, o, start);
       return out;
     }
     for (const byte of chunk) {

@@ -1,6 +1,6 @@
+import { Nested } from '../../../platform/validation/nested.decorator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ListEnvelopeDto } from '../../../platform/pagination/list';
 import { NUMBER_TYPES } from '../../requirements/requirements';
 
@@ -49,8 +49,7 @@ export class ReviewBundleDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => ReviewItemDto)
+  @Nested(() => ReviewItemDto, { each: true })
   items?: ReviewItemDto[];
 }
 

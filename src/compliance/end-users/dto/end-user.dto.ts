@@ -1,6 +1,6 @@
+import { Nested } from '../../../platform/validation/nested.decorator';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateBy, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { ListEnvelopeDto } from '../../../platform/pagination/list';
 import { END_USER_TYPES } from '../../requirements/requirements';
 
@@ -92,7 +92,7 @@ export class CreateEndUserDto {
   registration_number?: string | null;
 
   @ApiProperty({ type: AddressDto })
-  @IsObject({ message: 'address must be an object.' }) @ValidateNested() @Type(() => AddressDto)
+  @IsObject({ message: 'address must be an object.' }) @Nested(() => AddressDto)
   address: AddressDto;
 }
 

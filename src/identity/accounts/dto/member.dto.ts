@@ -15,7 +15,7 @@ const PERMISSIONS_DESCRIPTION =
 
 export class AddMemberDto {
   @ApiProperty({ example: 'colleague@example.com', maxLength: 254 })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsString()
   @MaxLength(254)
   @IsEmail({}, { message: 'email must be an e-mail address' })

@@ -1,6 +1,6 @@
+import { Nested } from '../../../../platform/validation/nested.decorator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsObject, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsInt, IsObject, Max, Min, ValidateIf } from 'class-validator';
 import { RetentionOverridesDto } from './retention-overrides.dto';
 
 const MAX_PER_MINUTE = 1_000_000;
@@ -42,7 +42,6 @@ export class UpdateAccountSettingsDto {
   })
   @ValidateIf((_, value) => value !== undefined && value !== null)
   @IsObject()
-  @ValidateNested()
-  @Type(() => RetentionOverridesDto)
+  @Nested(() => RetentionOverridesDto)
   retention_overrides?: RetentionOverridesDto | null;
 }
