@@ -314,7 +314,7 @@ describe('accounts, members and roles', () => {
       }
     });
 
-    it('answers 404 for a member of another account and 400 for a malformed id', async () => {
+    it('answers 404 for a member of another account and for a malformed id', async () => {
       const { owner } = await team();
       const other = await seedUser(t);
       const foreign = await membershipOf(other);
@@ -324,8 +324,8 @@ describe('accounts, members and roles', () => {
       await client.delete(`/v1/account/members/${foreign}`).expect(404);
       expect((await t.prisma.membership.findUniqueOrThrow({ where: { id: foreign } })).role).toBe('owner');
       await client.delete(`/v1/account/members/${newId('membership')}`).expect(404);
-      const bad = await client.delete('/v1/account/members/123').expect(400);
-      expect(bad.body.error).toMatchObject({ code: 'parameter_invalid', param: 'id' });
+      const bad = await client.delete('/v1/account/members/123').expect(404);
+      expect(bad.body.error).toMatchObject({ code: 'resource_missing' });
     });
   });
 

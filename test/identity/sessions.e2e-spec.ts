@@ -111,11 +111,11 @@ describe('session management', () => {
     await as(other.cookies[0]).get('/v1/auth/sessions').expect(200);
   });
 
-  it('answers 404 for an unknown session id and 400 for a malformed one', async () => {
+  it('answers 404 for an unknown session id and for a malformed one, as every other resource does', async () => {
     const { cookies } = await userWithSessions(1);
     await as(cookies[0]).post('/v1/auth/sessions/ses_0000000000000000000000/revoke').expect(404);
-    const bad = await as(cookies[0]).post('/v1/auth/sessions/not-a-session/revoke').expect(400);
-    expect(bad.body.error).toMatchObject({ code: 'parameter_invalid', param: 'id' });
+    const bad = await as(cookies[0]).post('/v1/auth/sessions/not-a-session/revoke').expect(404);
+    expect(bad.body.error).toMatchObject({ code: 'resource_missing' });
   });
 
   it('revoking the current session signs it out and clears the cookie', async () => {

@@ -10,8 +10,6 @@ export const AccountErrors = {
     apiError(409, 'last_owner', 'An account needs at least one owner: make someone else an owner first.'),
   alreadyMember: (param: 'email' | 'token') =>
     apiError(409, 'already_member', 'This user is already a member of the account.', { param }),
-  invalidMemberId: () =>
-    apiError(400, 'parameter_invalid', 'id is not a member id (mem_ followed by 22 letters or digits).', { param: 'id' }),
   invalidAccountId: () =>
     apiError(400, 'parameter_invalid', 'account_id is not an account id (acct_ followed by 22 letters or digits).', {
       param: 'account_id',

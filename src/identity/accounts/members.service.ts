@@ -85,7 +85,7 @@ export class MembersService {
   }
 
   private checkId(id: string): void {
-    if (!isIdOf('membership', id)) throw AccountErrors.invalidMemberId();
+    if (!isIdOf('membership', id)) throw CommonErrors.notFound('member');
   }
 
   private decodeCursor(cursor: string): MemberListCursor {

@@ -4,7 +4,6 @@ import { CommonErrors } from '../../platform/errors/common-errors';
 import { isIdOf } from '../../platform/ids/ids';
 import { CursorCodec } from '../../platform/pagination/cursor';
 import { toListPage, type ListResponse } from '../../platform/pagination/list';
-import { SessionErrors } from './session-errors';
 import { SessionManagementRepository, type SessionListCursor, type SessionRow } from './session-management.repository';
 import { SessionsService } from './sessions.service';
 import { toSessionResponse, type SessionResponseDto } from './dto/session.response';
@@ -33,7 +32,7 @@ export class SessionManagementService {
 
   /** Revoking is idempotent: an own session that already ended is returned as it is. */
   async revoke(principal: SessionPrincipal, id: string): Promise<{ session: SessionResponseDto; current: boolean }> {
-    if (!isIdOf('session', id)) throw SessionErrors.invalidSessionId();
+    if (!isIdOf('session', id)) throw CommonErrors.notFound('session');
     const existing = await this.repository.findOwned(principal.userId, id);
     if (!existing) throw CommonErrors.notFound('session');
     await this.repository.revokeOwned(principal.userId, id, new Date());
