@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { pdfBytes } from '../compliance-fixtures';
 import type { FuzzOperation, Parameter, Schema } from './operations';
 
 /** One generated request: what goes on the wire, and whether any answer but a refusal is a bug. */
@@ -517,9 +518,9 @@ export function formBody(parts: FormPart[], boundary = MULTIPART_BOUNDARY): Buff
   return Buffer.concat(chunks);
 }
 
-/** A small well-formed PDF: the upload accepts it, so each case differs from success by one change. */
+/** A small well-formed PDF (a real cross-reference table): the upload accepts it, so each case differs from success by one change. */
 export function validPdf(): Buffer {
-  return Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\nstartxref\n9\n%%EOF\n', 'latin1');
+  return pdfBytes(200);
 }
 
 /** The documented form (fields from the schema, the binary field as a PDF file) and one change to it. */
