@@ -21,7 +21,6 @@ import { APP_LOGGER } from '../../platform/logging/logger';
 import { safeError } from '../../platform/logging/safe-error';
 import type { ListResponse } from '../../platform/pagination/list';
 import { idempotencyGateOf, IdempotentReplay, StreamsOwnBody } from '../../pipeline/idempotency/idempotency-gate';
-import { IDEMPOTENT_REPLAYED_HEADER } from '../../pipeline/idempotency/idempotency.interceptor';
 import { EXTENSIONS, type DetectedType } from './document-content';
 import { type DocumentResponse, DocumentsService } from './documents.service';
 import { DocumentListResponseDto, DocumentResponseDto, ListDocumentsQueryDto, UPLOAD_BODY_SCHEMA } from './dto/document.dto';
@@ -66,14 +65,8 @@ export class DocumentsController {
       if (error instanceof ApiError && error.getStatus() === 413) res.setHeader('Connection', 'close');
       throw error;
     }
-    if (outcome.kind === 'replay') {
-      // Sent here because this handler owns the response (@Res); the interceptor stores nothing for it.
-      res.status(outcome.response.status);
-      for (const [name, value] of Object.entries(outcome.response.headers)) res.setHeader(name, value);
-      res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
-      res.json(outcome.response.body);
-      return new IdempotentReplay(outcome.response);
-    }
+    // The idempotency interceptor sends a replay, as it does for every route.
+    if (outcome.kind === 'replay') return new IdempotentReplay(outcome.response);
     res.status(201).json(outcome.document);
     return outcome.document;
   }

@@ -1,22 +1,11 @@
 import { SetMetadata } from '@nestjs/common';
 import type { KeyedHash } from '../../platform/crypto/keyed-hash';
 import type { AppRequest } from '../../platform/request/request-context';
-import type { IdempotencyScope, ReplayedResponse } from './idempotency.service';
+import { type IdempotencyGate, type IdempotencyScope, idempotencyStateOf, type ReplayedResponse } from './idempotency.types';
+
+export type { IdempotencyGate } from './idempotency.types';
 import { requestFingerprint } from './request-fingerprint';
 
-/**
- * Idempotency for a route that streams its own body (multipart document upload). The body is
- * not parsed before the handler runs, so the interceptor cannot fingerprint it up front;
- * instead the handler hashes the raw bytes while streaming and calls `claim` before it commits
- * anything. `claim` answers null (go on; the interceptor stores the response as usual) or the
- * stored response to replay (the handler sends it and returns `IdempotentReplay`), and throws
- * 422/409 like the interceptor would for a reused or in-progress key.
- */
-export interface IdempotencyGate {
-  claim(rawBodySha256: string): Promise<ReplayedResponse | null>;
-}
-
-const GATE_STATE = 'idempotencyGate';
 
 const STREAMS_OWN_BODY = 'didhub:idempotency:streams-own-body';
 
@@ -34,11 +23,11 @@ export function streamsOwnBody(handler: Function): boolean {
 
 /** The gate for this request, or null when the request carries no Idempotency-Key. */
 export function idempotencyGateOf(req: AppRequest): IdempotencyGate | null {
-  return (req.didhub?.[GATE_STATE] as IdempotencyGate | undefined) ?? null;
+  return req.didhub?.idempotency?.gate ?? null;
 }
 
 export function setIdempotencyGate(req: AppRequest, gate: IdempotencyGate): void {
-  if (req.didhub) req.didhub[GATE_STATE] = gate;
+  if (req.didhub) idempotencyStateOf(req.didhub).gate = gate;
 }
 
 /** The fingerprint of a streamed request: method, path and the digest of its raw bytes. */

@@ -1,12 +1,9 @@
 import type { KeyedHash } from '../../platform/crypto/keyed-hash';
 import type { AppRequest } from '../../platform/request/request-context';
 import { IdempotencyErrors } from './idempotency-errors';
-import type { IdempotencyScope, ReplayedResponse } from './idempotency.service';
+import { type IdempotencyScope, idempotencyStateOf, type ReplayedResponse } from './idempotency.types';
 import { IDEMPOTENT_METHODS, isValidIdempotencyKey, requestFingerprint } from './request-fingerprint';
 
-/** Set on the request by the rate limiter when it already found a finished replay (one read, not two). */
-export const REPLAY_STATE = 'idempotencyReplay';
-const SCOPE_STATE = 'idempotencyScope';
 
 /**
  * The idempotency scope of a request, or null when it does not take part: not a
@@ -16,10 +13,10 @@ const SCOPE_STATE = 'idempotencyScope';
  */
 export function idempotencyScopeOf(req: AppRequest, keyedHash: KeyedHash, streamed: boolean): IdempotencyScope | null {
   // The rate limiter asks first and the interceptor again: hash the body once per request.
-  const known = req.didhub?.[SCOPE_STATE] as IdempotencyScope | null | undefined;
+  const known = req.didhub?.idempotency?.scope;
   if (known !== undefined) return known;
   const scope = computeScope(req, keyedHash, streamed);
-  if (req.didhub) req.didhub[SCOPE_STATE] = scope;
+  if (req.didhub) idempotencyStateOf(req.didhub).scope = scope;
   return scope;
 }
 
@@ -53,9 +50,9 @@ function computeScope(req: AppRequest, keyedHash: KeyedHash, streamed: boolean):
 }
 
 export function stashedReplay(req: AppRequest): ReplayedResponse | undefined {
-  return req.didhub?.[REPLAY_STATE] as ReplayedResponse | undefined;
+  return req.didhub?.idempotency?.replay;
 }
 
 export function stashReplay(req: AppRequest, replay: ReplayedResponse): void {
-  if (req.didhub) req.didhub[REPLAY_STATE] = replay;
+  if (req.didhub) idempotencyStateOf(req.didhub).replay = replay;
 }

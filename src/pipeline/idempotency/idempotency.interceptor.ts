@@ -95,7 +95,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
       mergeMap(async (value) => {
         emitted = true;
         const lease = leaseOf();
-        if (lease === null || value instanceof IdempotentReplay) return value;
+        if (value instanceof IdempotentReplay) {
+          // A streaming route (@Res) found a replay when it claimed its key: sent here, like every replay.
+          sendReplay(res, value.response);
+          return value;
+        }
+        if (lease === null) return value;
         if (value instanceof StreamableFile || Buffer.isBuffer(value) || typeof value === 'string') {
           // Not JSON: cannot be stored faithfully, so the key is released rather than replayed wrong.
           await this.idempotency.release(lease);
@@ -155,11 +160,23 @@ function replayableHeaders(res: Response): Record<string, string> {
   return headers;
 }
 
-function replay(res: Response, stored: ReplayedResponse): Observable<unknown> {
+function replayHead(res: Response, stored: ReplayedResponse): void {
   res.status(stored.status);
   for (const [name, value] of Object.entries(stored.headers)) {
     if (!NEVER_REPLAYED.has(name.toLowerCase())) res.setHeader(name, value);
   }
   res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+}
+
+/** A replay for Nest to send (the handler returns a value). */
+function replay(res: Response, stored: ReplayedResponse): Observable<unknown> {
+  replayHead(res, stored);
   return of(stored.body);
+}
+
+/** A replay sent directly (the handler owns the response with @Res). */
+function sendReplay(res: Response, stored: ReplayedResponse): void {
+  replayHead(res, stored);
+  if (stored.body === undefined) res.end();
+  else res.json(stored.body);
 }

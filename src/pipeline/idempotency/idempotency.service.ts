@@ -11,43 +11,12 @@ import { idempotencyScopeOf } from './idempotency-scope';
 import { IdempotencyErrors } from './idempotency-errors';
 import { IdempotencyRepository, type IdempotencyRow } from './idempotency.repository';
 import { redactSecrets } from './response-redaction';
+import type { FinishedResponse, IdempotencyDecision, IdempotencyLease, IdempotencyScope, ReplayedResponse } from './idempotency.types';
+
+export type { FinishedResponse, IdempotencyDecision, IdempotencyLease, IdempotencyScope, ReplayedResponse } from './idempotency.types';
 
 /** How long a key is remembered: the public promise is "within 24 hours". */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
-export interface IdempotencyScope {
-  accountId: string;
-  /** `user:<id>` or `key:<id>`: records belong to who made the request, not only to the account. */
-  principalId: string;
-  key: string;
-  method: string;
-  path: string;
-  fingerprint: string;
-}
-
-/** The right to run a request under a key: the record and the lease token that fences it. */
-export interface IdempotencyLease {
-  recordId: string;
-  leaseToken: string;
-}
-
-export type IdempotencyDecision =
-  | { kind: 'execute'; lease: IdempotencyLease }
-  | { kind: 'replay'; response: ReplayedResponse };
-
-export interface ReplayedResponse {
-  status: number;
-  /** The JSON body as first sent (one-time secret fields removed), or undefined for an empty body. */
-  body: unknown;
-  headers: Record<string, string>;
-}
-
-/** The response of a finished request, as the interceptor saw it. */
-export interface FinishedResponse {
-  status: number;
-  body: unknown;
-  headers: Record<string, string>;
-}
-
 /**
  * A running request holds its key by a lease (IDEMPOTENCY_LOCK_SECONDS) that it renews while it
  * runs, so a slow request (a mail server that takes minutes) is never taken over and run twice.

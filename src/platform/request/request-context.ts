@@ -2,7 +2,10 @@ import type { Request } from 'express';
 import type { Principal } from './principal';
 import type { ApiError } from '../errors/api-error';
 
-/** Fields the pipeline attaches to the Express request. */
+/**
+ * Fields the pipeline attaches to the Express request. A pipeline stage that needs its own
+ * adds a typed field by declaration merging (see pipeline/idempotency/idempotency.types.ts).
+ */
 export interface RequestState {
   requestId: string;
   principal?: Principal;
@@ -10,7 +13,6 @@ export interface RequestState {
   bodyRead?: boolean;
   /** Why the body was refused; raised by RequestShapeGuard after authentication and throttling. */
   bodyError?: ApiError;
-  [extra: string]: unknown;
 }
 
 export type AppRequest = Request & { didhub?: RequestState };
