@@ -149,7 +149,7 @@ export class BundlesRepository {
    * not found.
    */
   withLockedBundle<T>(accountId: string | null, id: string, fn: (tx: Tx, status: string) => Promise<T>): Promise<T | null> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.prisma.$transaction(async (tx): Promise<T | null> => {
       const head = accountId
         ? await tx.$queryRaw<{ end_user_id: string }[]>`SELECT end_user_id FROM bundles WHERE id = ${id} AND account_id = ${accountId}`
         : await tx.$queryRaw<{ end_user_id: string }[]>`SELECT end_user_id FROM bundles WHERE id = ${id}`;

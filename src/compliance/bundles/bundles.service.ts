@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ApiError } from '../../platform/errors/api-error';
 import { CommonErrors } from '../../platform/errors/common-errors';
 import { isIdOf, newId } from '../../platform/ids/ids';
 import { CursorCodec } from '../../platform/pagination/cursor';
@@ -92,7 +93,7 @@ export class BundlesService {
       return { row: (await this.repository.findIn(tx, id))! };
     });
     if (!outcome) throw ComplianceErrors.bundleNotFound();
-    if ('error' in outcome) throw outcome.error;
+    if ('error' in outcome) throw outcome.error as ApiError;
     return toBundleResponse(outcome.row);
   }
 
@@ -122,7 +123,7 @@ export class BundlesService {
       return { row: (await this.repository.findIn(tx, id))! };
     });
     if (!outcome) throw ComplianceErrors.bundleNotFound();
-    if ('error' in outcome) throw outcome.error;
+    if ('error' in outcome) throw outcome.error as ApiError;
     return outcome.row;
   }
 

@@ -53,7 +53,7 @@ export function readMultipart<F>(
 
     // Rejects only once `onFile` has settled: the caller's clean-up must not race a chunk still
     // being written. The file stream is destroyed so that `onFile` stops reading at once.
-    const fail = (error: unknown) => {
+    const fail = (error: Error) => {
       if (failed) return;
       failed = true;
       input.unpipe(tap);
@@ -85,7 +85,7 @@ export function readMultipart<F>(
       filePromise = onFile(stream);
       filePromise.catch((error: unknown) => {
         stream.resume();
-        fail(error);
+        fail(error instanceof Error ? error : ComplianceErrors.malformedMultipart());
       });
     });
     // Emitted once a part finishes at the limit: one part more than the fields and the file is too many.
@@ -98,7 +98,7 @@ export function readMultipart<F>(
       if (!filePromise) return fail(ComplianceErrors.fileMissing());
       filePromise.then((file) => {
         if (!failed) resolve({ fields, file, rawSha256: raw.digest('hex') });
-      }, fail);
+      }, (error: unknown) => fail(error instanceof Error ? error : ComplianceErrors.malformedMultipart()));
     });
     input.on('aborted', () => fail(ComplianceErrors.malformedMultipart()));
     input.on('error', () => fail(ComplianceErrors.malformedMultipart()));

@@ -64,7 +64,7 @@ export class EndUsersService {
     const current = await this.findRow(accountId, id);
     checkFieldsForType(current.type, dto);
     // Judge the end-user as it would be after the change, so PATCH cannot leave it half-filled.
-    checkComplete(current.type, { ...presentFields(current), ...dto } as Input);
+    checkComplete(current.type, { ...presentFields(current), ...dto });
     const result = await this.repository.updateUnlocked(accountId, id, this.columns(id, dto, false));
     if ('lockedBy' in result) throw ComplianceErrors.endUserLocked(result.lockedBy);
     if ('missing' in result) throw ComplianceErrors.endUserNotFound();

@@ -60,7 +60,7 @@ export class ErasureService {
     const holds = holdsOf(await this.repository.backingNumbers(tx, endUserId), now, await this.repository.accountHolds(tx, accountId));
     if (holds.length > 0) {
       const eraseAfter = eraseAfterOf(holds);
-      const record = await this.repository.upsertScheduled(tx, newId('erasureRequest'), accountId, endUserId, eraseAfter, holds as unknown as object[]);
+      const record = await this.repository.upsertScheduled(tx, newId('erasureRequest'), accountId, endUserId, eraseAfter, holds);
       return { kind: 'scheduled', requestId: record.id, eraseAfter, holds };
     }
     await this.repository.lockRecords(tx, accountId, endUserId);

@@ -114,7 +114,7 @@ export async function restoreBackup(config: BackupConfig, file: string, onProgre
     await streamPgRestore(config.databaseUrl, file, key, counter(onProgress));
   } else {
     const chunks: Buffer[] = [];
-    await pipeline(createReadStream(file), new BackupDecryptor(key), counter(onProgress), async function* (source: AsyncIterable<Buffer>) {
+    await pipeline(createReadStream(file), new BackupDecryptor(key), counter(onProgress), async (source: AsyncIterable<Buffer>) => {
       for await (const chunk of source) chunks.push(chunk);
     });
     secureDataDir(config.dataDir);

@@ -38,7 +38,7 @@ function computeScope(req: AppRequest, keyedHash: KeyedHash, streamed: boolean):
   if (streamed) return { accountId: principal.accountId, principalId, key, method, path, fingerprint: '' };
   // A multipart body is hashed as the raw bytes when a parser kept them (`rawBody`).
   const raw = (req as AppRequest & { rawBody?: unknown }).rawBody;
-  const body = Buffer.isBuffer(raw) ? raw : req.body;
+  const body: unknown = Buffer.isBuffer(raw) ? raw : req.body;
   return {
     accountId: principal.accountId,
     principalId,

@@ -92,7 +92,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   ): Observable<unknown> {
     let emitted = false;
     return next.handle().pipe(
-      mergeMap(async (value) => {
+      mergeMap(async (value: unknown) => {
         emitted = true;
         const lease = leaseOf();
         if (value instanceof IdempotentReplay) {

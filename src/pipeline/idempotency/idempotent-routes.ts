@@ -1,12 +1,9 @@
-import { type DynamicModule, type ForwardReference, RequestMethod, type Type } from '@nestjs/common';
-import { INTERCEPTORS_METADATA, METHOD_METADATA, MODULE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import type { DynamicModule, ForwardReference, Type } from '@nestjs/common';
 import { MetadataScanner } from '@nestjs/core';
+import { isMutatingRoute, moduleDeclarations, prependInterceptor } from '../../platform/http/nest-route-metadata';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 
 type ModuleEntry = Type | DynamicModule | ForwardReference | Promise<DynamicModule>;
-
-/** Methods whose routes take an Idempotency-Key (the interceptor itself honours POST, PATCH and DELETE). */
-const MUTATING = new Set<RequestMethod>([RequestMethod.POST, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE, RequestMethod.ALL]);
 
 /**
  * Makes IdempotencyInterceptor the outermost interceptor of every mutating route of `modules`
@@ -23,12 +20,8 @@ export function attachIdempotency(modules: ModuleEntry[]): Function[] {
     const prototype = controller.prototype as Record<string, Function>;
     for (const name of scanner.getAllMethodNames(prototype)) {
       const handler = prototype[name];
-      if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-      if (!MUTATING.has(Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod)) continue;
-      const interceptors = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[];
-      if (!interceptors.includes(IdempotencyInterceptor)) {
-        Reflect.defineMetadata(INTERCEPTORS_METADATA, [IdempotencyInterceptor, ...interceptors], handler);
-      }
+      if (!isMutatingRoute(handler)) continue;
+      prependInterceptor(handler, IdempotencyInterceptor);
       covered.push(handler);
     }
   }
@@ -40,14 +33,14 @@ function controllersOf(modules: ModuleEntry[]): Set<Type> {
   const seen = new Set<unknown>();
   const visit = (entry: ModuleEntry | undefined): void => {
     if (!entry || entry instanceof Promise) return;
-    if ('forwardRef' in entry) return visit(entry.forwardRef() as ModuleEntry);
+    if ('forwardRef' in entry) return visit((entry.forwardRef as () => ModuleEntry)());
     if (seen.has(entry)) return;
     seen.add(entry);
-    const dynamic = 'module' in entry ? (entry as DynamicModule) : null;
+    const dynamic = 'module' in entry ? (entry) : null;
     const moduleClass = dynamic ? dynamic.module : (entry as Type);
-    const metadata = (key: string): unknown[] => (Reflect.getMetadata(key, moduleClass) ?? []) as unknown[];
-    for (const c of [...metadata(MODULE_METADATA.CONTROLLERS), ...(dynamic?.controllers ?? [])]) controllers.add(c as Type);
-    for (const m of [...metadata(MODULE_METADATA.IMPORTS), ...(dynamic?.imports ?? [])]) visit(m as ModuleEntry);
+    const declared = moduleDeclarations(moduleClass);
+    for (const c of [...declared.controllers, ...(dynamic?.controllers ?? [])]) controllers.add(c as Type);
+    for (const m of [...declared.imports, ...(dynamic?.imports ?? [])]) visit(m as ModuleEntry);
   };
   modules.forEach(visit);
   return controllers;

@@ -1,5 +1,5 @@
 import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PARAMTYPES_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { INTERCEPTORS_METADATA, METHOD_METADATA, MODULE_METADATA, PARAMTYPES_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 
 /**
@@ -48,4 +48,26 @@ export function routeArguments(controller: Function, handler: Function): RouteAr
     data,
     type: types[index],
   }));
+}
+
+/** True for a handler whose route writes (POST, PUT, PATCH, DELETE or ALL). */
+export function isMutatingRoute(handler: Function): boolean {
+  if (handlerPaths(handler) === null) return false;
+  const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
+  return [RequestMethod.POST, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE, RequestMethod.ALL].includes(method);
+}
+
+/**
+ * Puts `interceptor` first among a handler's interceptors, as `@UseInterceptors()` on that
+ * handler would (used before Nest scans the modules, so the route picks it up as an enhancer).
+ */
+export function prependInterceptor(handler: Function, interceptor: Function): void {
+  const interceptors = (Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []) as unknown[];
+  if (!interceptors.includes(interceptor)) Reflect.defineMetadata(INTERCEPTORS_METADATA, [interceptor, ...interceptors], handler);
+}
+
+/** The controllers and imports a module class declares in `@Module({...})`. */
+export function moduleDeclarations(moduleClass: Function): { controllers: unknown[]; imports: unknown[] } {
+  const read = (key: string): unknown[] => (Reflect.getMetadata(key, moduleClass) ?? []) as unknown[];
+  return { controllers: read(MODULE_METADATA.CONTROLLERS), imports: read(MODULE_METADATA.IMPORTS) };
 }

@@ -6,7 +6,7 @@ export class ListQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   // Plain decimal digits only: Number() would also read '0x10', '1e1' and ' 1' as numbers.
-  @Transform(({ value }) => (typeof value === 'string' && /^[0-9]{1,6}$/.test(value) ? Number(value) : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,6}$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)
   @Max(100)
