@@ -25,6 +25,8 @@ EXPOSE 3443
 # (or node dist/src/cli/didhub.js <command>; see the README).
 # Production needs SESSION_SECRET, API_KEY_PEPPER, ENCRYPTION_KEYS and TLS_CERT_FILE/TLS_KEY_FILE
 # (or TRUST_PROXY behind a TLS-terminating proxy); it refuses to start without them.
+# Liveness answers a probe from loopback (or PROBE_SOURCES) without TLS even behind TRUST_PROXY;
+# test/platform/operations.e2e-spec.ts runs this exact command.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD node -e "const u=process.env.TRUST_PROXY&&!process.env.TLS_CERT_FILE?'http':'https';require(u).get(u+'://127.0.0.1:'+(process.env.PORT||3443)+'/v1/health',{rejectUnauthorized:false,headers:{'x-forwarded-proto':'https'}},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
+  CMD node -e "const u=process.env.TRUST_PROXY&&!process.env.TLS_CERT_FILE?'http':'https';require(u).get(u+'://127.0.0.1:'+(process.env.PORT||3443)+'/v1/health',{rejectUnauthorized:false,timeout:4000},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"
 CMD ["node", "dist/src/main.js"]

@@ -8,13 +8,22 @@ import { flushLogs } from './platform/logging/logger';
 import { loadConfigFromProcess } from './platform/config/config';
 import { secureDataDir } from './platform/database/data-dir';
 import { DataDirLockedError } from './platform/database/data-dir';
+import { DatabaseUnreachableError } from './platform/database/wait-for-database';
+import { assertPortFree, PortInUseError } from './platform/http/port-check';
 
 async function main(): Promise<void> {
   // Everything the server writes (dev secrets, certificate, mail, the embedded database) is private.
   process.umask(0o077);
   const config = loadConfigFromProcess();
+  await assertPortFree(config.port, config.host);
   const { tightened } = secureDataDir(config.dataDir);
   const { app, logger } = await createApp(config);
+  if (config.nodeEnv === 'production' && config.mailTransport === 'file') {
+    logger.warn({ mail_dir: config.mailDir }, 'MAIL_TRANSPORT=file: mail is written as .eml files that nothing delivers (deleted after 7 days by the retention job)');
+  }
+  if (config.nodeEnv === 'production' && config.databaseUrl === null) {
+    logger.warn('ALLOW_EMBEDDED_DATABASE: the embedded database serves one process only; run a single instance and back it up');
+  }
   if (tightened) logger.warn({ data_dir: config.dataDir, entries: tightened }, 'DATA_DIR had group/world-accessible entries; made owner-only');
   exitOnSignals(app, config.shutdownGraceSeconds, logger);
   await app.listen(config.port, config.host);
@@ -29,7 +38,7 @@ async function main(): Promise<void> {
       docs: `${api}/docs`,
       data_dir: config.dataDir,
       database: config.databaseUrl ? 'postgresql (DATABASE_URL)' : `embedded, ${join(config.dataDir, 'pglite')}`,
-      mail: config.smtpUrl ? 'smtp (SMTP_URL)' : `files in ${config.mailDir}`,
+      mail: config.mailTransport === 'smtp' ? 'smtp (SMTP_URL)' : `files in ${config.mailDir}`,
       env_file: config.envFile ?? 'none',
       ...(scheme === 'http' ? { tls: 'terminated by the trusted proxy' } : {}),
     },
@@ -44,7 +53,7 @@ main().catch((error: unknown) => {
   const message =
     error instanceof ConfigError
       ? `configuration error: ${error.message}`
-      : error instanceof DataDirLockedError
+      : error instanceof DataDirLockedError || error instanceof DatabaseUnreachableError || error instanceof PortInUseError
         ? error.message
         : String((error as Error)?.stack ?? error);
   process.stderr.write(`didhub-api failed to start: ${message}\n`);

@@ -23,6 +23,8 @@ import { DEFAULT_JSON_LIMITS } from '../platform/validation/json-limits';
 import { bufferedStdout, createLogger } from '../platform/logging/logger';
 import { NestPinoLogger } from '../platform/logging/nest-pino-logger';
 import { requestLogger } from '../platform/http/request-logger.middleware';
+import { Metrics } from '../platform/metrics/metrics';
+import { requestMetrics } from '../platform/metrics/request-metrics.middleware';
 import type { AppConfig } from '../platform/config/config.types';
 import { mountOpenApi } from './openapi/document';
 import type { DatabaseHandle } from '../platform/database/database';
@@ -59,8 +61,9 @@ export async function createApp(config: AppConfig, database?: DatabaseHandle, op
       // The request id comes first so that every answer, refusals included, carries one.
       requestId,
       refuseWhileDraining(app.get(Lifecycle), express.response),
-      ...(config.trustProxy ? [httpsOnlyBehindProxy(config.trustProxy)] : []),
+      ...(config.trustProxy ? [httpsOnlyBehindProxy(config.trustProxy, config.probeSources)] : []),
       requestLogger(logger, '/v1/health'),
+      requestMetrics(app.get(Metrics)),
       precomputedHeaders(
         helmet({
           strictTransportSecurity: { maxAge: 31536000, includeSubDomains: true },
@@ -82,7 +85,12 @@ export async function createApp(config: AppConfig, database?: DatabaseHandle, op
   );
   app.use(expressErrorHandler(config.bodyLimitBytes, logger));
 
-  app.setGlobalPrefix('v1', { exclude: [{ path: '.well-known/security.txt', method: RequestMethod.GET }] });
+  app.setGlobalPrefix('v1', {
+    exclude: [
+      { path: '.well-known/security.txt', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
   app.useGlobalPipes(createValidationPipe());
   // No enableShutdownHooks: Nest would close the database before the HTTP server. main.ts
   // drains on SIGTERM/SIGINT (common/lifecycle/graceful-shutdown.ts), then closes the app.

@@ -22,6 +22,7 @@ import { HealthModule } from '../platform/health/health.module';
 import { attachIdempotency } from '../pipeline/idempotency/idempotent-routes';
 import { LoginHistoryModule } from '../identity/login-history/login-history.module';
 import { MailModule } from '../platform/mail/mail.module';
+import { MetricsModule } from '../platform/metrics/metrics.module';
 import { MfaModule } from '../identity/mfa/mfa.module';
 import { NumbersModule } from '../telephony/numbers/numbers.module';
 import { OAuthModule } from '../identity/oauth/oauth.module';
@@ -64,6 +65,7 @@ export class AppModule {
       ApiKeysModule,
       AdminModule,
       HealthModule,
+      MetricsModule,
       WellKnownModule,
       CdrModule,
       ComplianceModule,

@@ -6,6 +6,8 @@ import { createHmac } from 'node:crypto';
 import { KeyedHash } from './crypto/keyed-hash';
 import { Lifecycle } from './lifecycle/lifecycle';
 import { CursorCodec } from './pagination/cursor';
+import { Metrics } from './metrics/metrics';
+import { Readiness } from './health/readiness';
 
 /** Cross-cutting providers every feature module may inject. */
 @Global()
@@ -13,6 +15,8 @@ import { CursorCodec } from './pagination/cursor';
   imports: [DiscoveryModule],
   providers: [
     Lifecycle,
+    Metrics,
+    Readiness,
     {
       provide: CursorCodec,
       inject: [APP_CONFIG],
@@ -22,6 +26,6 @@ import { CursorCodec } from './pagination/cursor';
     },
     { provide: KeyedHash, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new KeyedHash(config.apiKeyPepper) },
   ],
-  exports: [CursorCodec, KeyedHash, Lifecycle],
+  exports: [CursorCodec, KeyedHash, Lifecycle, Metrics, Readiness],
 })
 export class CommonModule {}

@@ -145,13 +145,13 @@ describe('behind a trusted TLS-terminating proxy', () => {
 
   it('serves plain HTTP only for requests the proxy says arrived over HTTPS', async () => {
     expect(t.url.startsWith('http://')).toBe(true);
-    await t.http().get('/v1/health').set('X-Forwarded-Proto', 'https').expect(200);
-    const refused = await t.http().get('/v1/health').expect(403);
+    await t.http().get('/.well-known/security.txt').set('X-Forwarded-Proto', 'https').expect(200);
+    const refused = await t.http().get('/.well-known/security.txt').expect(403);
     expect(refused.body.error).toMatchObject({ type: 'permission_error', code: 'https_required' });
     // Refusals carry a request id like every other answer, in the body and the header.
     expect(refused.body.error.request_id).toMatch(/^req_/);
     expect(refused.headers['x-request-id']).toBe(refused.body.error.request_id);
-    await t.http().get('/v1/health').set('X-Forwarded-Proto', 'http').expect(403);
+    await t.http().get('/.well-known/security.txt').set('X-Forwarded-Proto', 'http').expect(403);
   });
 
   it('refuses before looking at credentials', async () => {
@@ -170,7 +170,7 @@ describe('behind an untrusted hop', () => {
   });
 
   it('refuses even with X-Forwarded-Proto: https when the peer is not a trusted proxy', async () => {
-    const res = await t.http().get('/v1/health').set('X-Forwarded-Proto', 'https').expect(403);
+    const res = await t.http().get('/.well-known/security.txt').set('X-Forwarded-Proto', 'https').expect(403);
     expect(res.body.error.code).toBe('https_required');
   });
 });
@@ -182,6 +182,8 @@ describe('configuration', () => {
     API_KEY_PEPPER: 'p'.repeat(40),
     ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
     TRUST_PROXY: '10.0.0.0/8',
+    DATABASE_URL: 'postgres://didhub@db.internal:5432/didhub',
+    SMTP_URL: 'smtp://mail.internal:587',
   };
 
   it.each(['SESSION_SECRET', 'API_KEY_PEPPER', 'ENCRYPTION_KEYS'])('production refuses to start without %s', (name) => {

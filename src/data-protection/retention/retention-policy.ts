@@ -15,6 +15,8 @@ export const RETENTION_DEFAULTS = {
   loginThrottleGraceHours: 24,
   /** Document uploads never finished (the instance died): deleted after this long. */
   staleUploadHours: 24,
+  /** Mail written as `.eml` files by the file transport (development, or MAIL_TRANSPORT=file). */
+  mailFileDays: 7,
 } as const;
 
 /** Mask written over CDR caller/callee numbers of anonymised accounts: fixed, so nothing can be recovered. */

@@ -17,6 +17,7 @@ import { IdempotencyRecordsRule } from './rules/idempotency-records.rule';
 import { LiveAccountCdrsRule } from './rules/live-account-cdrs.rule';
 import { LoginHistoryRule } from './rules/login-history.rule';
 import { LoginThrottlesRule } from './rules/login-throttles.rule';
+import { MailFilesRule } from './rules/mail-files.rule';
 import { MfaChallengesRule } from './rules/mfa-challenges.rule';
 
 /** The retention job: one rule per file under rules/, scheduled, on demand (CLI, operator API). */
@@ -40,6 +41,7 @@ import { MfaChallengesRule } from './rules/mfa-challenges.rule';
     ErasureRequestsRule,
     StaleUploadsRule,
     AnonymizeClosedAccountsRule,
+    MailFilesRule,
   ],
   exports: [RetentionService],
 })

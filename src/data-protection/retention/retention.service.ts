@@ -5,6 +5,7 @@ import { APP_LOGGER } from '../../platform/logging/logger';
 import { safeError } from '../../platform/logging/safe-error';
 import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config.types';
+import { Metrics } from '../../platform/metrics/metrics';
 import { RetentionAborted, type RetentionRule, RuleContext, type RunOptions, toPolicies } from './retention-context';
 import { RetentionRepository, type RetentionRunRow } from './retention.repository';
 import { AnonymizeClosedAccountsRule } from './rules/anonymize-closed-accounts.rule';
@@ -18,6 +19,7 @@ import { IdempotencyRecordsRule } from './rules/idempotency-records.rule';
 import { LiveAccountCdrsRule } from './rules/live-account-cdrs.rule';
 import { LoginHistoryRule } from './rules/login-history.rule';
 import { LoginThrottlesRule } from './rules/login-throttles.rule';
+import { MailFilesRule } from './rules/mail-files.rule';
 import { MfaChallengesRule } from './rules/mfa-challenges.rule';
 
 export type RunTrigger = 'schedule' | 'cli' | 'api';
@@ -51,6 +53,7 @@ export class RetentionService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly repo: RetentionRepository,
+    private readonly metrics: Metrics,
     idempotency: IdempotencyRecordsRule,
     sessions: DeadSessionsRule,
     emailTokens: EmailTokensRule,
@@ -63,6 +66,7 @@ export class RetentionService {
     erasureRequests: ErasureRequestsRule,
     staleUploads: StaleUploadsRule,
     anonymize: AnonymizeClosedAccountsRule,
+    mailFiles: MailFilesRule,
   ) {
     this.rules = [
       idempotency,
@@ -77,6 +81,7 @@ export class RetentionService {
       erasureRequests,
       staleUploads,
       anonymize,
+      mailFiles,
     ];
   }
 
@@ -163,6 +168,10 @@ export class RetentionService {
       }
     }
     await this.repo.finishRun(id, status, ctx.counts, error, new Date());
+    if (!options.dryRun) {
+      this.metrics.retentionRuns.inc({ status });
+      for (const [counter, n] of Object.entries(ctx.counts)) this.metrics.retentionRows.inc({ counter }, n);
+    }
     log.info({ status, counts: ctx.counts }, 'retention run finished');
     return (await this.repo.findRun(id))!;
   }

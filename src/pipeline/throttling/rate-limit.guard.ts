@@ -14,6 +14,7 @@ import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config.types';
 import { KeyedHash } from '../../platform/crypto/keyed-hash';
 import { streamsOwnBody } from '../idempotency/idempotency-gate';
+import { Metrics } from '../../platform/metrics/metrics';
 import { idempotencyScopeOf, stashReplay } from '../idempotency/idempotency-scope';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { AccountRateLimits } from './account-rate-limits.service';
@@ -43,6 +44,7 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
     private readonly idempotency: IdempotencyService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly keyedHash: KeyedHash,
+    private readonly metrics: Metrics,
   ) {
     super(options, counters, reflector);
   }
@@ -94,6 +96,7 @@ export class RateLimitGuard extends ThrottlerGuard implements AuthFailureLimiter
     if (record.isBlocked) {
       const retryAfter = Math.max(1, Math.ceil(record.timeToBlockExpire));
       this.setResponseHeader(res, 'RateLimit', stateHeader(policy, 0, retryAfter));
+      this.metrics.rateLimitRefusals.inc({ policy: policy.name });
       throw ThrottlingErrors.rateLimited(policy.name, retryAfter);
     }
     this.setResponseHeader(res, 'RateLimit', stateHeader(policy, policy.limit - record.totalHits, record.timeToExpire));

@@ -7,6 +7,7 @@ import { APP_LOGGER } from '../../platform/logging/logger';
 import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config.types';
 import { safeError } from '../../platform/logging/safe-error';
+import { Readiness } from '../../platform/health/readiness';
 import { MemoryCounters } from './memory-counters';
 
 /** How long a Redis call may take before the request goes on with the in-memory counters. */
@@ -46,7 +47,10 @@ export class RateLimitStorage implements ThrottlerStorage, OnModuleInit, OnAppli
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    readiness: Readiness,
   ) {
+    // Degraded, not down: without Redis each instance counts on its own (see above).
+    readiness.register('redis', () => (!this.client ? 'not_configured' : this.client.status === 'ready' && this.onRedis ? 'ok' : 'degraded'));
     if (config.redisUrl) {
       this.client = new Redis(config.redisUrl, {
         lazyConnect: true,

@@ -4,7 +4,7 @@ import { validateCronExpression } from 'cron';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error';
-import type { AppConfig, EncryptionKey, NodeEnv, OAuthProviderConfig } from './config.types';
+import type { AppConfig, EncryptionKey, MailTransport, NodeEnv, OAuthProviderConfig } from './config.types';
 import { loadOrCreateDevSecrets } from './dev-secrets';
 
 export type Env = Record<string, string | undefined>;
@@ -47,7 +47,7 @@ export function parseEncryptionKeys(raw: string, name = 'ENCRYPTION_KEYS'): Encr
   return keys;
 }
 
-function parseTrustProxy(raw: string | null): string[] | null {
+function parseTrustProxy(raw: string | null, name = 'TRUST_PROXY'): string[] | null {
   if (raw === null) return null;
   const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
   for (const entry of entries) {
@@ -55,7 +55,7 @@ function parseTrustProxy(raw: string | null): string[] | null {
     const family = isIP(address);
     const maxBits = family === 6 ? 128 : 32;
     if (!family || (bits !== undefined && (!/^\d+$/.test(bits) || Number(bits) > maxBits))) {
-      throw new ConfigError(`TRUST_PROXY entry "${entry}" is not an IP address or CIDR`);
+      throw new ConfigError(`${name} entry "${entry}" is not an IP address or CIDR`);
     }
   }
   return entries.length ? entries : null;
@@ -176,6 +176,31 @@ function cronExpression(env: Env, name: string, fallback: string): string {
   return raw;
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function parseLogLevel(raw: string | null, nodeEnv: NodeEnv): string {
+  if (raw === null) return nodeEnv === 'test' ? 'silent' : 'info';
+  if (!LOG_LEVELS.includes(raw)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return raw;
+}
+
+/**
+ * Where mail goes. Production never falls back to files silently: without SMTP_URL it refuses
+ * to start unless MAIL_TRANSPORT=file asks for the file transport by name (warned at start-up;
+ * the files are purged by the retention job either way).
+ */
+function parseMailTransport(env: Env, nodeEnv: NodeEnv, smtpUrl: string | null): MailTransport {
+  const raw = str(env, 'MAIL_TRANSPORT');
+  if (raw !== null && raw !== 'smtp' && raw !== 'file') throw new ConfigError(`MAIL_TRANSPORT must be smtp or file, got "${raw}"`);
+  if (raw === 'file') return 'file';
+  if (smtpUrl !== null) return 'smtp';
+  if (raw === 'smtp') throw new ConfigError('MAIL_TRANSPORT=smtp requires SMTP_URL');
+  if (nodeEnv === 'production') {
+    throw new ConfigError('production requires SMTP_URL (or MAIL_TRANSPORT=file to write mail as .eml files that nothing delivers)');
+  }
+  return 'file';
+}
+
 function parseLogFormat(raw: string | null, nodeEnv: NodeEnv): 'json' | 'pretty' {
   if (raw === null) return nodeEnv === 'development' ? 'pretty' : 'json';
   if (raw !== 'json' && raw !== 'pretty') throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${raw}"`);
@@ -240,17 +265,27 @@ export function loadConfig(env: Env): AppConfig {
     if (oauthProviders.length && publicApiUrl === null) throw new ConfigError('production with OAUTH_PROVIDERS requires PUBLIC_API_URL');
     if (bcryptCost < 10) throw new ConfigError('BCRYPT_COST must be at least 10 in production');
   }
+  const databaseUrl = checkUrl(str(env, 'DATABASE_URL'), 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const allowEmbeddedDatabase = bool(env, 'ALLOW_EMBEDDED_DATABASE', false);
+  if (nodeEnv === 'production' && databaseUrl === null && !allowEmbeddedDatabase) {
+    // PGlite is one process and one writer: a second replica or a crash-looping container corrupts nothing but cannot start.
+    throw new ConfigError('production requires DATABASE_URL (or ALLOW_EMBEDDED_DATABASE=true for the single-process embedded database)');
+  }
+  const smtpUrl = checkUrl(str(env, 'SMTP_URL'), 'SMTP_URL', ['smtp:', 'smtps:']);
 
   return {
     nodeEnv,
     port: int(env, 'PORT', 3443, 0, 65535),
     host: str(env, 'HOST') ?? '0.0.0.0',
     dataDir,
-    databaseUrl: checkUrl(str(env, 'DATABASE_URL'), 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseUrl,
+    allowEmbeddedDatabase,
+    databaseConnectTimeoutSeconds: int(env, 'DATABASE_CONNECT_TIMEOUT_SECONDS', 60, 0, 3600),
     redisUrl: checkUrl(str(env, 'REDIS_URL'), 'REDIS_URL', ['redis:', 'rediss:']),
     tlsCertFile,
     tlsKeyFile,
     trustProxy,
+    probeSources: parseTrustProxy(str(env, 'PROBE_SOURCES'), 'PROBE_SOURCES') ?? [],
     sessionSecrets,
     apiKeyPepper: apiKeyPepper!,
     encryptionKeys: parseEncryptionKeys(encryptionKeys!),
@@ -264,14 +299,15 @@ export function loadConfig(env: Env): AppConfig {
       redisKeyPrefix: redisKeyPrefix(str(env, 'RATE_LIMIT_REDIS_PREFIX')),
     },
     adminApiToken,
-    smtpUrl: checkUrl(str(env, 'SMTP_URL'), 'SMTP_URL', ['smtp:', 'smtps:']),
+    smtpUrl,
+    mailTransport: parseMailTransport(env, nodeEnv, smtpUrl),
     mailDir: resolve(str(env, 'MAIL_DIR') ?? resolve(dataDir, 'mail')),
     mailFrom: str(env, 'MAIL_FROM') ?? 'DIDHub <no-reply@didhub.io>',
     dashboardOrigins: parseOrigins(str(env, 'DASHBOARD_ORIGINS')),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 65536, 1024, 104857600),
     documentMaxBytes: int(env, 'DOCUMENT_MAX_BYTES', 10485760, 1024, 104857600),
     bcryptCost,
-    logLevel: str(env, 'LOG_LEVEL') ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    logLevel: parseLogLevel(str(env, 'LOG_LEVEL'), nodeEnv),
     logFormat: parseLogFormat(str(env, 'LOG_FORMAT'), nodeEnv),
     envFile: null,
     oauthProviders,
@@ -304,6 +340,8 @@ export function loadConfig(env: Env): AppConfig {
       batchPauseMs: int(env, 'RETENTION_BATCH_PAUSE_MS', 0, 0, 60000),
     },
     idempotencyLockSeconds: int(env, 'IDEMPOTENCY_LOCK_SECONDS', 60, 1, 3600),
+    metricsPort: str(env, 'METRICS_PORT') === null ? null : int(env, 'METRICS_PORT', 0, 0, 65535),
+    docsEnabled: bool(env, 'DOCS_ENABLED', true),
   };
 }
 

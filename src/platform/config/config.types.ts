@@ -1,5 +1,8 @@
 export type NodeEnv = 'development' | 'production' | 'test';
 
+/** `smtp`: the database outbox delivers through SMTP_URL; `file`: one `.eml` file per mail in MAIL_DIR. */
+export type MailTransport = 'smtp' | 'file';
+
 export interface EncryptionKey {
   kid: string;
   key: Buffer;
@@ -80,11 +83,17 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | null;
+  /** DATABASE_CONNECT_TIMEOUT_SECONDS: how long start-up retries an unreachable PostgreSQL. */
+  databaseConnectTimeoutSeconds: number;
+  /** ALLOW_EMBEDDED_DATABASE: production on the embedded database was asked for (warned at start-up). */
+  allowEmbeddedDatabase: boolean;
   redisUrl: string | null;
   tlsCertFile: string | null;
   tlsKeyFile: string | null;
   /** Proxy addresses/CIDRs; non-null switches to plain HTTP behind a TLS-terminating proxy. */
   trustProxy: string[] | null;
+  /** PROBE_SOURCES: addresses/CIDRs (besides loopback) whose liveness/readiness probes need no TLS. */
+  probeSources: string[];
   /** First signs, all verify. */
   sessionSecrets: string[];
   apiKeyPepper: string;
@@ -95,6 +104,7 @@ export interface AppConfig {
   rateLimit: RateLimitConfig;
   adminApiToken: string | null;
   smtpUrl: string | null;
+  mailTransport: MailTransport;
   mailDir: string;
   mailFrom: string;
   dashboardOrigins: string[];
@@ -124,4 +134,8 @@ export interface AppConfig {
    * the request runs; a retry takes the key over only once its holder stopped renewing it.
    */
   idempotencyLockSeconds: number;
+  /** METRICS_PORT: /metrics also served without the admin token on this port (plain HTTP); null: none. */
+  metricsPort: number | null;
+  /** DOCS_ENABLED=false: no Swagger UI and no OpenAPI document served. */
+  docsEnabled: boolean;
 }

@@ -47,6 +47,8 @@ export interface DatabaseHandle {
    */
   tryAdvisoryLock<T>(key: bigint, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }>;
   close(): Promise<void>;
+  /** PostgreSQL: the main pool's connections now (metrics); absent on PGlite, which has no pool. */
+  readonly poolStats?: () => { total: number; idle: number; waiting: number };
 }
 
 /** A hot query's SQL ($1, $2... parameters) and its statement name, built once. */
@@ -95,6 +97,7 @@ export function openPostgres(connectionString: string, pools: PoolOptions = DEFA
       }
       return exportPool;
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     clientAdapter: () => new PrismaPg(pool as unknown as AdapterPool),
     withMigrationAdapter: async (fn) => {
       // The engine takes pg_advisory_lock(72707369) on whichever connection it is given and

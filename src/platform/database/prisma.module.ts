@@ -3,6 +3,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { type DatabaseHandle, openDatabase } from './database';
 import { applyMigrations, type MigrationOptions } from './migration-runner';
+import { waitForDatabase } from './wait-for-database';
 import { DATABASE_HANDLE, PrismaService } from './prisma.service';
 
 export interface PrismaModuleOptions extends MigrationOptions {
@@ -30,7 +31,7 @@ export class PrismaModule {
         },
         PrismaService,
       ],
-      exports: [PrismaService],
+      exports: [PrismaService, DATABASE_HANDLE],
     };
   }
 }
@@ -39,6 +40,12 @@ async function openAndMigrate(config: AppConfig, options: PrismaModuleOptions): 
   const handle = options.handle ?? (await openDatabase(config));
   if (options.migrate === false) return handle;
   try {
+    if (!options.handle && config.databaseUrl) {
+      const log = new Logger('Database');
+      await waitForDatabase(handle, config.databaseUrl, config.databaseConnectTimeoutSeconds * 1000, (code, delayMs) =>
+        log.warn(`PostgreSQL at DATABASE_URL not reachable yet (${code}); retrying in ${delayMs} ms`),
+      );
+    }
     const applied = await applyMigrations(handle, options);
     if (applied.length) new Logger('Migrations').log(`applied ${applied.join(', ')}`);
     return handle;

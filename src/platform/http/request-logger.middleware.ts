@@ -1,13 +1,14 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { requestIdOf } from '../request/request-context';
+import { type AppRequest, requestIdOf } from '../request/request-context';
 
 const STARTED_AT = Symbol('didhub.startedAt');
 type TimedResponse = Response & { [STARTED_AT]?: number };
 
 /**
  * One line per finished (or aborted) request: request id, method, path without the query string
- * (CDR filters carry phone numbers), status and time taken; never headers or bodies. The
+ * (CDR filters carry phone numbers), status, time taken, and the caller's account and API key id;
+ * never headers or bodies. The
  * liveness probe is not logged. Same fields and messages as pino-http gave, without its two
  * child loggers and three listeners per request: one shared listener, no per-request closure.
  */
@@ -20,6 +21,10 @@ export function requestLogger(logger: Logger, skipPath: string) {
       res: { status },
       responseTime: Date.now() - this[STARTED_AT]!,
     };
+    // Who called: the account and the key's id (never the key), or the session's id.
+    const principal = (req as AppRequest).didhub?.principal;
+    if (principal && 'accountId' in principal) line.account_id = principal.accountId;
+    if (principal?.kind === 'api_key') line.api_key_id = principal.apiKeyId;
     if (status >= 500) {
       line.err = { message: `failed with status code ${status}` };
       logger.info(line, 'request errored');

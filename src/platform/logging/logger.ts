@@ -19,7 +19,12 @@ export const REDACT_PATHS = [
   '*.new_password',
   '*.current_password',
   '*.token',
-  '*.code',
+  // MFA codes by the names they travel under; a bare `code` is an error code and stays readable.
+  '*.totp_code',
+  '*.mfa_code',
+  '*.backup_code',
+  'body.code',
+  '*.body.code',
   '*.key',
   '*.secret',
   '*.mfa_token',
@@ -63,6 +68,8 @@ export function createLogger(config: Pick<AppConfig, 'logLevel' | 'logFormat'>, 
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: { service: 'didhub-api' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // "level":"info", not 30: log platforms and people read the name.
+      formatters: { level: (label) => ({ level: label }) },
       // Every line written while a request is served names it (AsyncLocalStorage, set by requestId()).
       mixin: () => {
         const scope = requestScope.getStore();

@@ -12,8 +12,8 @@ describe('log formats', () => {
     const logger = createLogger({ logLevel: 'info', logFormat: 'pretty' }, destination);
     requestScope.run({ requestId: 'req_abc' }, () => logger.info({ subject: 'Verify your email', file: '/data/mail/x.eml' }, 'mail written'));
     logger.warn('no request here');
-    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}mail written subject="Verify your email" file=\/data\/mail\/x\.eml \[req_abc\]\n$/);
-    expect(lines[1]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} WARN {2}no request here\n$/);
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} INFO  mail written subject="Verify your email" file=\/data\/mail\/x\.eml \[req_abc\]\n$/);
+    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} WARN  no request here\n$/);
   });
 
   it('writes JSON lines in production, still redacting credentials', () => {
@@ -21,6 +21,6 @@ describe('log formats', () => {
     const logger = createLogger({ logLevel: 'info', logFormat: 'json' }, destination);
     requestScope.run({ requestId: 'req_def' }, () => logger.info({ body: { password: 'hunter2 hunter2' } }, 'hello'));
     const entry = JSON.parse(lines[0]);
-    expect(entry).toMatchObject({ msg: 'hello', request_id: 'req_def', service: 'didhub-api', body: { password: '[redacted]' } });
+    expect(entry).toMatchObject({ level: 'info', msg: 'hello', request_id: 'req_def', service: 'didhub-api', body: { password: '[redacted]' } });
   });
 });

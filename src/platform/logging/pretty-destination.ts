@@ -1,6 +1,6 @@
 import type { DestinationStream } from 'pino';
 
-const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
+const LEVELS: Record<string, string> = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO ', warn: 'WARN ', error: 'ERROR', fatal: 'FATAL' };
 const OMIT = new Set(['level', 'time', 'msg', 'service', 'request_id', 'pid', 'hostname']);
 
 function show(value: unknown): string {
@@ -8,7 +8,7 @@ function show(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** One JSON log line as a line for people: `09:15:04.123 INFO  message key=value … [req_…]`. */
+/** One JSON log line as a line for people: `2026-12-01 09:15:04.123 INFO  message key=value … [req_…]`. */
 export function prettyLine(json: string): string {
   let entry: Record<string, unknown>;
   try {
@@ -16,8 +16,8 @@ export function prettyLine(json: string): string {
   } catch {
     return json;
   }
-  const time = typeof entry.time === 'string' ? entry.time.slice(11, 23) : '';
-  const level = LEVELS[entry.level as number] ?? String(entry.level);
+  const time = typeof entry.time === 'string' ? entry.time.slice(0, 23).replace('T', ' ') : '';
+  const level = LEVELS[String(entry.level)] ?? String(entry.level);
   const fields = Object.entries(entry)
     .filter(([key, value]) => !OMIT.has(key) && value !== undefined)
     .map(([key, value]) => {

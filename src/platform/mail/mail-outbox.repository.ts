@@ -35,6 +35,11 @@ export class MailOutboxRepository {
       RETURNING id, payload_enc AS "payloadEnc", attempts`;
   }
 
+  async countPending(): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM mail_outbox`;
+    return row.n;
+  }
+
   async delete(id: string): Promise<void> {
     await this.prisma.$executeRaw`DELETE FROM mail_outbox WHERE id = ${id}`;
   }

@@ -7,6 +7,7 @@ import { EncryptionService } from '../crypto/encryption.service';
 import { APP_LOGGER } from '../logging/logger';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
+import { Metrics } from '../metrics/metrics';
 import { MailOutboxRepository, type OutboxRow } from './mail-outbox.repository';
 
 export interface OutgoingMail {
@@ -39,12 +40,14 @@ export class MailOutbox implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly outbox: MailOutboxRepository,
     private readonly encryption: EncryptionService,
+    private readonly metrics: Metrics,
   ) {
     this.transport = createTransport(withTimeouts(config.smtpUrl ?? 'smtp://127.0.0.1:25', config.mailOutbox.smtpTimeoutMs));
   }
 
   onApplicationBootstrap(): void {
-    if (!this.config.smtpUrl) return;
+    if (this.config.mailTransport !== 'smtp') return;
+    this.metrics.gauge('didhub_mail_outbox_depth', 'Mails waiting in the outbox for delivery or a retry', () => this.outbox.countPending());
     this.timer = setInterval(() => void this.drain(), this.config.mailOutbox.pollMs);
     this.timer.unref();
   }
@@ -96,6 +99,7 @@ export class MailOutbox implements OnApplicationBootstrap, OnModuleDestroy {
       mail = JSON.parse(this.encryption.decryptString(row.payloadEnc, encryptionContext(ENCRYPTED_FIELDS.mailOutboxPayload, row.id))) as OutgoingMail;
     } catch {
       this.logger.error({ mail_id: row.id }, 'mail outbox: undecryptable mail dropped');
+      this.metrics.mailDeliveries.inc({ outcome: 'undecryptable' });
       await this.outbox.delete(row.id).catch(() => undefined);
       return;
     }
@@ -106,6 +110,7 @@ export class MailOutbox implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     this.logger.info({ subject: mail.subject, transport: 'smtp', attempts: row.attempts }, 'mail sent');
+    this.metrics.mailDeliveries.inc({ outcome: 'sent' });
     // If this delete fails the mail is sent again later: at-least-once.
     await this.outbox.delete(row.id).catch(() => undefined);
   }
@@ -117,11 +122,13 @@ export class MailOutbox implements OnApplicationBootstrap, OnModuleDestroy {
     const { retryBaseSeconds, maxAttempts } = this.config.mailOutbox;
     if (row.attempts >= maxAttempts) {
       this.logger.error({ subject, code, attempts: row.attempts }, 'mail outbox: delivery given up');
+      this.metrics.mailDeliveries.inc({ outcome: 'given_up' });
       await this.outbox.delete(row.id).catch(() => undefined);
       return;
     }
     const delay = Math.min(MAX_BACKOFF_SECONDS, retryBaseSeconds * 2 ** (row.attempts - 1));
     this.logger.warn({ subject, code, attempts: row.attempts, retry_in_seconds: delay }, 'mail delivery failed; will retry');
+    this.metrics.mailDeliveries.inc({ outcome: 'retry' });
     await this.outbox.scheduleRetry(row.id, delay, code).catch(() => undefined);
   }
 }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { APP_LOGGER } from '../logging/logger';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
+import { Metrics } from '../metrics/metrics';
 import { MailOutbox } from './mail-outbox';
 
 export interface MailMessage {
@@ -27,12 +28,13 @@ export class MailService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly outbox: MailOutbox,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Resolves once the mail is stored for delivery (SMTP) or written (file); rejects if it could not be. */
   async send(message: MailMessage): Promise<void> {
     const mail = { from: this.config.mailFrom, to: message.to, subject: message.subject, text: message.text };
-    if (this.config.smtpUrl) {
+    if (this.config.mailTransport === 'smtp') {
       await this.outbox.enqueue(mail);
       return;
     }
@@ -41,6 +43,7 @@ export class MailService {
     const file = join(this.config.mailDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`);
     writeFileSync(file, raw, { mode: 0o600 });
     this.logger.info({ subject: message.subject, transport: 'file', file }, 'mail written');
+    this.metrics.mailDeliveries.inc({ outcome: 'written_to_file' });
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config.types';
+import { Metrics } from '../../platform/metrics/metrics';
 import { CdrErrors } from './cdr-errors';
 
 /**
@@ -13,8 +14,9 @@ export class ExportSlots {
   private readonly running = new Map<string, number>();
   private readonly limit: number;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, metrics: Metrics) {
     this.limit = config.pools.exportsPerAccount;
+    metrics.gauge('didhub_export_slots_in_use', 'CSV exports running on this instance', () => this.runningTotal);
   }
 
   /** Exports running on this instance (all accounts). */
