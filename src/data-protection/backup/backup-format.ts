@@ -6,18 +6,22 @@ import { Transform, type TransformCallback } from 'node:stream';
  * final record.
  *
  *   header  = "DIDHUBBK" | version (1) | kind (1: 1 postgres, 2 embedded) | salt (32)
+ *             | version 2: manifest length (u32 BE) | manifest (JSON: the key fingerprints it needs)
  *   record  = type (1: 0 data, 1 final) | length (u32 BE) | ciphertext | tag (16)
  *
  * The file key is HKDF-SHA256(BACKUP_KEY, salt); each record's nonce is its index and its
  * additional data binds the header, its type and its index, so records cannot be reordered,
  * dropped, or moved between archives. The final record holds the total plaintext length: a
- * truncated archive has none and is refused.
+ * truncated archive has none and is refused. The manifest is readable without BACKUP_KEY (it
+ * holds key ids and one-way fingerprints, no key material) and authenticated with the header by
+ * every record. Version 1 archives (no manifest) are still read.
  */
 export type BackupKind = 'postgres' | 'embedded';
 
 const MAGIC = Buffer.from('DIDHUBBK', 'ascii');
-const VERSION = 1;
+const VERSION = 2;
 const HEADER_BYTES = MAGIC.length + 2 + 32;
+const MAX_MANIFEST = 64 * 1024;
 const RECORD_HEAD = 5;
 const TAG_BYTES = 16;
 const CHUNK = 64 * 1024;
@@ -56,10 +60,13 @@ export class BackupEncryptor extends Transform {
   private index = 0n;
   private total = 0n;
 
-  constructor(backupKey: Buffer, kind: BackupKind) {
+  constructor(backupKey: Buffer, kind: BackupKind, manifest: object = {}) {
     super();
     const salt = randomBytes(32);
-    this.header = Buffer.concat([MAGIC, Buffer.from([VERSION, KIND_CODES[kind]]), salt]);
+    const json = Buffer.from(JSON.stringify(manifest), 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(json.length);
+    this.header = Buffer.concat([MAGIC, Buffer.from([VERSION, KIND_CODES[kind]]), salt, length, json]);
     this.key = fileKey(backupKey, salt);
     this.push(this.header);
   }
@@ -111,6 +118,8 @@ export class BackupDecryptor extends Transform {
   private total = 0n;
   private finished = false;
   kind: BackupKind | null = null;
+  /** Version 2: what the archive says it needs (authenticated once the stream ended without error). */
+  manifest: Record<string, unknown> | null = null;
 
   constructor(private readonly backupKey: Buffer) {
     super();
@@ -136,13 +145,27 @@ export class BackupDecryptor extends Transform {
       if (this.buffer.length < HEADER_BYTES) return;
       const header = this.buffer.subarray(0, HEADER_BYTES);
       if (!header.subarray(0, MAGIC.length).equals(MAGIC)) throw new BackupIntegrityError('not a DIDHub backup');
-      if (header[MAGIC.length] !== VERSION) throw new BackupIntegrityError('unknown format version');
+      const version = header[MAGIC.length];
+      if (version !== 1 && version !== VERSION) throw new BackupIntegrityError('unknown format version');
       const kind = (Object.keys(KIND_CODES) as BackupKind[]).find((k) => KIND_CODES[k] === header[MAGIC.length + 1]);
       if (!kind) throw new BackupIntegrityError('unknown database kind');
+      let headerBytes = HEADER_BYTES;
+      if (version === VERSION) {
+        if (this.buffer.length < HEADER_BYTES + 4) return;
+        const length = this.buffer.readUInt32BE(HEADER_BYTES);
+        if (length > MAX_MANIFEST) throw new BackupIntegrityError('malformed manifest');
+        if (this.buffer.length < HEADER_BYTES + 4 + length) return;
+        try {
+          this.manifest = JSON.parse(this.buffer.subarray(HEADER_BYTES + 4, HEADER_BYTES + 4 + length).toString('utf8')) as Record<string, unknown>;
+        } catch {
+          throw new BackupIntegrityError('malformed manifest');
+        }
+        headerBytes = HEADER_BYTES + 4 + length;
+      }
       this.kind = kind;
-      this.header = Buffer.from(header);
-      this.key = fileKey(this.backupKey, header.subarray(MAGIC.length + 2));
-      this.buffer = this.buffer.subarray(HEADER_BYTES);
+      this.header = Buffer.from(this.buffer.subarray(0, headerBytes));
+      this.key = fileKey(this.backupKey, header.subarray(MAGIC.length + 2, HEADER_BYTES));
+      this.buffer = this.buffer.subarray(headerBytes);
     }
     for (;;) {
       if (this.buffer.length < RECORD_HEAD) return;

@@ -8,8 +8,9 @@ import { openPglite } from '../../platform/database/database';
 import { secureDataDir } from '../../platform/database/data-dir';
 import { BackupDecryptor, BackupEncryptor, BackupIntegrityError, type BackupKind } from './backup-format';
 import { exitOf, spawnPgClientTool } from './pg-client-tool';
+import { type KeyManifest, keyManifestOf, MissingKeysError, missingKeys } from './key-manifest';
 
-export type BackupConfig = Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'backupKey' | 'encryptionKeys'>;
+export type BackupConfig = Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'backupKey' | 'encryptionKeys'> & Partial<Pick<AppConfig, 'apiKeyPepper'>>;
 export type Progress = (bytes: number, done: boolean) => void;
 
 /** The BACKUP_KEY, refused when missing or equal to a data key: one leaked key must not open both. */
@@ -49,7 +50,7 @@ export async function writeBackup(config: BackupConfig, file: string, onProgress
   try {
     const out = createWriteStream(partial, { mode: 0o600 });
     if (config.databaseUrl) {
-      await streamPgDump(config.databaseUrl, new BackupEncryptor(key, kind), counter(onProgress), out);
+      await streamPgDump(config.databaseUrl, new BackupEncryptor(key, kind, keyManifestOf(config)), counter(onProgress), out);
     } else {
       const handle = await openPglite(join(config.dataDir, 'pglite'));
       let dump: Blob;
@@ -58,7 +59,7 @@ export async function writeBackup(config: BackupConfig, file: string, onProgress
       } finally {
         await handle.close();
       }
-      await pipeline(Readable.fromWeb(dump.stream() as never), counter(onProgress), new BackupEncryptor(key, kind), out);
+      await pipeline(Readable.fromWeb(dump.stream() as never), counter(onProgress), new BackupEncryptor(key, kind, keyManifestOf(config)), out);
     }
     renameSync(partial, file);
     return kind;
@@ -87,12 +88,12 @@ async function streamPgDump(url: string, encryptor: Transform, progress: Transfo
 }
 
 /** Reads the whole archive, authenticating every record; throws BackupIntegrityError otherwise. */
-async function verifyArchive(file: string, key: Buffer): Promise<BackupKind> {
+async function verifyArchive(file: string, key: Buffer): Promise<{ kind: BackupKind; manifest: Partial<KeyManifest> | null }> {
   const decryptor = new BackupDecryptor(key);
   const sink = new PassThrough();
   sink.resume();
   await pipeline(createReadStream(file), decryptor, sink);
-  return decryptor.kind!;
+  return { kind: decryptor.kind!, manifest: decryptor.manifest as Partial<KeyManifest> | null };
 }
 
 /**
@@ -107,7 +108,10 @@ export async function restoreBackup(config: BackupConfig, file: string, onProgre
   if (config.databaseUrl) await assertEmptyPostgres(config.databaseUrl);
   else assertEmptyDataDir(join(config.dataDir, 'pglite'));
 
-  const kind = await verifyArchive(file, key);
+  const { kind, manifest } = await verifyArchive(file, key);
+  // Restored data the target's keys cannot open is worse than no restore: every key 401, every encrypted field a 5xx.
+  const missing = manifest ? missingKeys(manifest, config) : [];
+  if (missing.length) throw new MissingKeysError(missing);
   if (kind !== target) throw new Error(`this is a ${kind} backup; restore it into a ${kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : 'embedded (no DATABASE_URL)'} database`);
 
   if (config.databaseUrl) {

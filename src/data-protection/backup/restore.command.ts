@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   const [file, ...rest] = process.argv.slice(2);
   if (!file || rest.length) throw new Error('usage: npm run restore -- <file>');
   process.umask(0o077);
-  const kind = await restoreBackup(loadConfigFromProcess(), file, progressLine('restore'));
+  const kind = await restoreBackup(loadConfigFromProcess({ persistDevSecrets: false }), file, progressLine('restore'));
   console.log(`Restored the ${kind} backup ${file}.`);
 }
 

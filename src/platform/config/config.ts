@@ -5,7 +5,15 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error';
 import type { AppConfig, EncryptionKey, MailTransport, NodeEnv, OAuthProviderConfig } from './config.types';
-import { loadOrCreateDevSecrets } from './dev-secrets';
+import { generateDevSecrets, loadOrCreateDevSecrets, readDevSecrets } from './dev-secrets';
+
+export interface LoadOptions {
+  /**
+   * false: development secrets missing from DATA_DIR are made up in memory, not written (restore
+   * must leave nothing behind when it refuses; the made-up keys match no archive).
+   */
+  persistDevSecrets?: boolean;
+}
 
 export type Env = Record<string, string | undefined>;
 
@@ -211,7 +219,7 @@ function parseLogFormat(raw: string | null, nodeEnv: NodeEnv): 'json' | 'pretty'
  * Reads and validates the environment once at boot. Production refuses to start without its
  * secrets; development generates missing ones into DATA_DIR.
  */
-export function loadConfig(env: Env): AppConfig {
+export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
   const nodeEnv = parseNodeEnv(env);
   const dataDir = resolve(str(env, 'DATA_DIR') ?? './data');
   const tlsCertFile = str(env, 'TLS_CERT_FILE');
@@ -240,7 +248,7 @@ export function loadConfig(env: Env): AppConfig {
       throw new ConfigError(`production requires ${missing.join(', ')}`);
     }
   } else if (sessionSecret === null || apiKeyPepper === null || encryptionKeys === null) {
-    const dev = loadOrCreateDevSecrets(dataDir);
+    const dev = options.persistDevSecrets === false ? (readDevSecrets(dataDir) ?? generateDevSecrets()) : loadOrCreateDevSecrets(dataDir);
     sessionSecret ??= dev.sessionSecret;
     apiKeyPepper ??= dev.apiKeyPepper;
     encryptionKeys ??= dev.encryptionKeys;
@@ -369,10 +377,10 @@ export function readEnvFile(path: string, env: Env): { env: Env; loaded: boolean
 }
 
 /** The process environment (and `.env`); the only place that reads it. */
-export function loadConfigFromProcess(): AppConfig {
+export function loadConfigFromProcess(options: LoadOptions = {}): AppConfig {
   const path = resolve('.env');
   const { env, loaded } = readEnvFile(path, process.env);
-  return { ...loadConfig(env), envFile: loaded ? path : null };
+  return { ...loadConfig(env, options), envFile: loaded ? path : null };
 }
 
 /**

@@ -15,17 +15,26 @@ export const DEV_SECRETS_FILE = 'dev-secrets.json';
  * API keys and encrypted data survive a restart.
  */
 export function loadOrCreateDevSecrets(dataDir: string): DevSecrets {
+  const existing = readDevSecrets(dataDir);
+  if (existing) return existing;
   const file = join(dataDir, DEV_SECRETS_FILE);
-  if (existsSync(file)) {
-    return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
-  }
   mkdirSync(dataDir, { recursive: true });
-  const secrets: DevSecrets = {
+  const secrets = generateDevSecrets();
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return secrets;
+}
+
+/** The development secrets DATA_DIR holds, or null; never writes. */
+export function readDevSecrets(dataDir: string): DevSecrets | null {
+  const file = join(dataDir, DEV_SECRETS_FILE);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DevSecrets) : null;
+}
+
+export function generateDevSecrets(): DevSecrets {
+  return {
     sessionSecret: randomBytes(32).toString('base64url'),
     apiKeyPepper: randomBytes(32).toString('base64url'),
     encryptionKeys: `dev1:${randomBytes(32).toString('base64')}`,
   };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
-  chmodSync(file, 0o600);
-  return secrets;
 }

@@ -25,6 +25,13 @@ export const CommonErrors = {
   conflict: (message = 'A resource with these values already exists.', param?: string) =>
     apiError(409, 'resource_conflict', message, { param }),
   internal: () => apiError(500, 'internal_error', 'An internal error occurred. Quote the request id when contacting support.'),
+  /** Stored data the configured ENCRYPTION_KEYS cannot open (a restore or a deploy with other keys): an operator error, said plainly. */
+  encryptionKeyMismatch: (kid: string) =>
+    apiError(
+      500,
+      'encryption_key_mismatch',
+      `Stored data is encrypted under key "${kid}", which this server's ENCRYPTION_KEYS do not hold (or hold a different key under that id). Quote the request id when contacting support.`,
+    ),
   serviceUnavailable: (message = 'The service is not ready.', retryAfterSeconds = 2) =>
     apiError(503, 'service_unavailable', message, { headers: { 'Retry-After': String(retryAfterSeconds) } }),
   databaseUnavailable: () =>

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { ApiError, apiError } from './api-error';
+import { DecryptionError } from '../crypto/decryption-error';
 import { CommonErrors } from './common-errors';
 import { isDatabaseUnavailable } from './database-errors';
 import { fromPrismaError } from './prisma-errors';
@@ -26,6 +27,11 @@ export function toApiError(error: unknown, bodyLimit: number): { error: ApiError
   }
   if (parserType === 'encoding.unsupported' || parserType === 'charset.unsupported') {
     return { error: CommonErrors.unsupportedMediaType(), known: true };
+  }
+
+  // Still logged as unexpected (known: false): the operator must fix the keys, the client cannot.
+  if (error instanceof DecryptionError && error.kid && error.reason !== 'malformed') {
+    return { error: CommonErrors.encryptionKeyMismatch(error.kid), known: false };
   }
 
   if (error instanceof HttpException) {
