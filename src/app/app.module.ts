@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AccountClosureModule } from '../identity/account-closure/account-closure.module';
 import { AccountsModule } from '../identity/accounts/accounts.module';
@@ -23,6 +23,7 @@ import { attachIdempotency } from '../pipeline/idempotency/idempotent-routes';
 import { LoginHistoryModule } from '../identity/login-history/login-history.module';
 import { MailModule } from '../platform/mail/mail.module';
 import { MetricsModule } from '../platform/metrics/metrics.module';
+import { RouteMethods } from '../platform/http/route-methods';
 import { MfaModule } from '../identity/mfa/mfa.module';
 import { NumbersModule } from '../telephony/numbers/numbers.module';
 import { OAuthModule } from '../identity/oauth/oauth.module';
@@ -47,6 +48,7 @@ import { WellKnownModule } from '../platform/well-known/well-known.module';
 export class AppModule {
   static forRoot(config: AppConfig, logger: Logger, database?: DatabaseHandle): DynamicModule {
     const imports = [
+      DiscoveryModule,
       ConfigModule.forRoot(config),
       LoggingModule.forRoot(logger),
       PrismaModule.forRoot({ handle: database }),
@@ -87,6 +89,7 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: RateLimitGuard },
         // Last guard: a refused body (see json-body.middleware.ts) has spent its budget by now.
         { provide: APP_GUARD, useClass: RequestShapeGuard },
+        RouteMethods,
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
       ],
     };

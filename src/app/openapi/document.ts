@@ -1,7 +1,12 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { AuthErrors } from '../../identity/auth/auth-errors';
+import { CommonErrors } from '../../platform/errors/common-errors';
+import { sendApiError } from '../../platform/errors/error-response';
+import { requestIdOf } from '../../platform/http/request-context';
 import { ADMIN_SCHEME, BEARER_SCHEME, SESSION_COOKIE_SCHEME } from '../../platform/auth/route-auth';
 import { listRouteDetails } from '../../platform/auth/route-inventory';
 import { ownOrigin } from '../../platform/http/own-origin';
@@ -61,8 +66,51 @@ export function serverUrlFor(config: Pick<AppConfig, 'publicApiUrl'>, req: Reque
   return ownOrigin(config, req);
 }
 
-export function mountOpenApi(app: INestApplication, config: Pick<AppConfig, 'publicApiUrl'>): void {
-  const document = buildOpenApiDocument(app);
+type Operations = OpenAPIObject['paths'][string];
+
+/**
+ * The public document (customer operations) and the operator's (`ADMIN_API_TOKEN` operations):
+ * partners never see the operator surface, and its document is served only to the token.
+ */
+export function splitOperatorDocument(document: OpenAPIObject): { publicDocument: OpenAPIObject; operatorDocument: OpenAPIObject } {
+  const isOperator = (op: unknown) => JSON.stringify((op as { security?: unknown }).security ?? []) === JSON.stringify([{ [ADMIN_SCHEME]: [] }]);
+  const pick = (operator: boolean): OpenAPIObject['paths'] => {
+    const paths: OpenAPIObject['paths'] = {};
+    for (const [path, item] of Object.entries(document.paths)) {
+      const kept = Object.fromEntries(Object.entries(item).filter(([, op]) => isOperator(op) === operator)) as Operations;
+      if (Object.keys(kept).length) paths[path] = kept;
+    }
+    return paths;
+  };
+  const { [ADMIN_SCHEME]: adminScheme, ...customerSchemes } = document.components?.securitySchemes ?? {};
+  return {
+    publicDocument: { ...document, paths: pick(false), components: { ...document.components, securitySchemes: customerSchemes } },
+    operatorDocument: {
+      ...document,
+      info: { ...document.info, title: 'DIDHub operator API', description: 'The operator surface: every operation takes `Authorization: Bearer $ADMIN_API_TOKEN`.' },
+      paths: pick(true),
+      components: { ...document.components, securitySchemes: adminScheme ? { [ADMIN_SCHEME]: adminScheme } : {} },
+    },
+  };
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/**
+ * `/docs` (Swagger UI and the public document) unless DOCS_ENABLED=false; the operator document at
+ * `/docs/admin/openapi.json`, behind the admin token (404 when no token is configured).
+ */
+export function mountOpenApi(app: INestApplication, config: Pick<AppConfig, 'publicApiUrl' | 'docsEnabled' | 'adminApiToken'>): void {
+  if (!config.docsEnabled) return;
+  const { publicDocument: document, operatorDocument } = splitOperatorDocument(buildOpenApiDocument(app));
+  const adminDigest = config.adminApiToken ? digest(config.adminApiToken) : null;
+  app.getHttpAdapter().get('/docs/admin/openapi.json', (req: Request, res: Response) => {
+    if (!adminDigest) return sendApiError(res, CommonErrors.routeNotFound(), requestIdOf(req));
+    const token = /^bearer (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    if (!token || !timingSafeEqual(digest(token), adminDigest)) return sendApiError(res, AuthErrors.invalidAdminToken(), requestIdOf(req));
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ ...operatorDocument, servers: [{ url: serverUrlFor(config, req) }] }));
+  });
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',

@@ -4,6 +4,8 @@ import { CommonErrors } from '../../platform/errors/common-errors';
 /** Error codes of authentication and authorisation (the guard's refusals). */
 export const AuthErrors = {
   invalidApiKey: () => apiError(401, 'invalid_api_key', 'Invalid API key.'),
+  bearerSchemeRequired: () =>
+    apiError(401, 'invalid_api_key', 'Send the API key as "Authorization: Bearer didhub_live_…" (the Bearer scheme is missing or malformed).'),
   invalidAdminToken: () => apiError(401, 'invalid_admin_token', 'Invalid operator token.'),
   sessionRequired: () =>
     apiError(403, 'session_required', 'This endpoint is only available to a signed-in dashboard session, not to API keys.'),

@@ -70,6 +70,9 @@ export class RequestAuthenticator extends Authenticator {
     if (route.kind === 'admin') return this.authenticateAdmin(req);
 
     if (req.headers.authorization !== undefined) {
+      // A bare key (no scheme) is the commonest integration mistake: say what to send. Every other
+      // malformed header keeps the one "Invalid API key." answer.
+      if (req.headers.authorization.startsWith('didhub_live_')) throw AuthErrors.bearerSchemeRequired();
       const principal = await this.apiKeys.principalFor(req);
       if (!principal) throw AuthErrors.invalidApiKey();
       identified(req, principal);

@@ -4,6 +4,10 @@ import { apiError } from './api-error';
 export const CommonErrors = {
   notFound: (what = 'resource') => apiError(404, 'resource_missing', `No such ${what}.`),
   routeNotFound: () => apiError(404, 'route_not_found', 'No such endpoint.'),
+  methodNotAllowed: (method: string, allowed: string[]) =>
+    apiError(405, 'method_not_allowed', `${method} is not allowed on this endpoint; it answers ${allowed.join(', ')}.`, {
+      headers: { Allow: allowed.join(', ') },
+    }),
   unauthenticated: () =>
     apiError(401, 'authentication_required', 'Authentication required: a didhub_sid session cookie or a Bearer API key.'),
   /** A key's scopes or a member's permissions lack what the request needs. */

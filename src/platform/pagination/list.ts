@@ -3,13 +3,14 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class ListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   // Plain decimal digits only: Number() would also read '0x10', '1e1' and ' 1' as numbers.
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^[0-9]{1,6}$/.test(value) ? Number(value) : value))
-  @IsInt()
   @Min(1)
   @Max(100)
+  // Nearest the property: class-validator checks it first, so `limit=abc` says "must be an integer".
+  @IsInt({ message: '$property must be an integer' })
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from a previous page (`next_cursor`).' })

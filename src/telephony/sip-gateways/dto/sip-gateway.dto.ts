@@ -30,7 +30,7 @@ export class CreateSipGatewayDto {
   @MaxLength(253)
   host: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 65535, description: 'Default: 5060 for udp and tcp, 5061 for tls.' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 65535, description: 'Default: 5060 for udp and tcp, 5061 for tls.' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -81,7 +81,7 @@ export class UpdateSipGatewayDto {
   @MaxLength(253)
   host?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 65535 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 65535 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -119,7 +119,7 @@ export class SipGatewayResponseDto {
   @ApiProperty({ example: 'sipgw_4fQzT0bW9yXk2LmN8pRs1a' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty() host: string;
-  @ApiProperty() port: number;
+  @ApiProperty({ type: 'integer' }) port: number;
   @ApiProperty({ enum: SIP_TRANSPORTS }) transport: string;
   @ApiProperty() username: string;
   @ApiProperty({ description: 'A password is stored (always true: it is required). The password itself is never returned.' })

@@ -1,0 +1,81 @@
+import { seedApiKey, seedUser } from '../support/seed';
+import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/test-app';
+
+type Doc = {
+  paths: Record<string, Record<string, { operationId: string; security?: unknown; parameters?: { name: string; schema?: { type?: string } }[]; responses: Record<string, unknown> }>>;
+  components: { securitySchemes: Record<string, unknown>; schemas: Record<string, { properties?: Record<string, { type?: string }> }> };
+};
+const operationsOf = (doc: Doc) => Object.values(doc.paths).flatMap((item) => Object.values(item));
+
+describe('the OpenAPI documents and the answers they promise', () => {
+  let t: TestApp;
+  let key: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    const user = await seedUser(t, { apiKeysEnabled: true });
+    key = await seedApiKey(t, user.accountId);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('keeps operator endpoints out of the public document; their own is served only to the admin token', async () => {
+    const pub = (await t.http().get('/docs/openapi.json').expect(200)).body as Doc;
+    expect(operationsOf(pub).filter((op) => JSON.stringify(op.security).includes('admin_token')).map((op) => op.operationId)).toEqual([]);
+    expect(Object.keys(pub.paths).filter((path) => path.startsWith('/v1/admin'))).toEqual([]);
+    expect(pub.components.securitySchemes.admin_token).toBeUndefined();
+
+    await t.http().get('/docs/admin/openapi.json').expect(401);
+    const refused = await t.http().get('/docs/admin/openapi.json').set('Authorization', `Bearer ${key}`).expect(401);
+    expect(refused.body.error.code).toBe('invalid_admin_token');
+    const admin = (await t.http().get('/docs/admin/openapi.json').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(200)).body as Doc;
+    const byId = Object.fromEntries(operationsOf(admin).map((op) => [op.operationId, op]));
+    expect(byId.getAdminAccount.security).toEqual([{ admin_token: [] }]);
+    expect(byId.getAdminAccount.responses['429']).toBeUndefined(); // the operator surface is not rate limited
+    expect(Object.keys(admin.paths).every((path) => path.startsWith('/v1/admin'))).toBe(true);
+  });
+
+  it('declares limit and port as integers', async () => {
+    const pub = (await t.http().get('/docs/openapi.json').expect(200)).body as Doc;
+    const limit = pub.paths['/v1/cdrs'].get.parameters!.find((p) => p.name === 'limit');
+    expect(limit?.schema?.type).toBe('integer');
+    const ports = Object.values(pub.components.schemas).flatMap((schema) => (schema.properties?.port ? [schema.properties.port.type] : []));
+    expect(ports.length).toBeGreaterThan(0);
+    expect(ports.every((type) => type === 'integer')).toBe(true);
+  });
+
+  it('answers a wrong method on a known path with 405 and Allow; an unknown path stays 404', async () => {
+    const res = await t.http().delete('/v1/account').set('Authorization', `Bearer ${key}`).expect(405);
+    expect(res.headers.allow).toBe('GET, HEAD, PATCH');
+    expect(res.body.error).toMatchObject({ code: 'method_not_allowed', message: 'DELETE is not allowed on this endpoint; it answers GET, HEAD, PATCH.' });
+    const withParam = await t.http().put('/v1/numbers/num_abc').set('Authorization', `Bearer ${key}`).send({}).expect(405);
+    expect(withParam.headers.allow).toContain('GET');
+    const unknown = await t.http().get('/v1/no-such-thing').expect(404);
+    expect(unknown.body.error.code).toBe('route_not_found');
+  });
+
+  it('tells a caller who sent the key without "Bearer" what to send', async () => {
+    const res = await t.http().get('/v1/account').set('Authorization', key).expect(401);
+    expect(res.body.error).toMatchObject({ code: 'invalid_api_key', message: expect.stringContaining('Authorization: Bearer didhub_live_') });
+    expect(JSON.stringify(res.body)).not.toContain(key);
+  });
+
+  it('limit=abc is a 400 saying limit must be an integer', async () => {
+    const res = await t.http().get('/v1/cdrs?limit=abc').set('Authorization', `Bearer ${key}`).expect(400);
+    expect(res.body.error).toMatchObject({ param: 'limit', message: expect.stringContaining('limit must be an integer') });
+  });
+});
+
+describe('DOCS_ENABLED=false', () => {
+  it('serves no Swagger UI and no document', async () => {
+    const t = await startTestApp({ env: { DOCS_ENABLED: 'false' } });
+    try {
+      await t.http().get('/docs/').expect(404);
+      await t.http().get('/docs/openapi.json').expect(404);
+      await t.http().get('/docs/admin/openapi.json').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(404);
+      await t.http().get('/v1/health').expect(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
