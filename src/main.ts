@@ -1,3 +1,5 @@
+// First: tracing instruments http, pg and ioredis as they load (off unless configured).
+import './platform/tracing/register-tracing';
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';

@@ -28,8 +28,8 @@ describe('route authentication inventory', () => {
   beforeAll(async () => {
     t = await startTestApp();
     routes = listRoutes(t.app.get(DiscoveryService), t.app.get(MetadataScanner), t.app.get(Reflector), 'v1').map((route) =>
-      // security.txt is excluded from the /v1 prefix (app.factory.ts); list it where it is served.
-      route.path.startsWith('/v1/.well-known/') ? { ...route, path: route.path.slice(3) } : route,
+      // security.txt and the Prometheus scrape are excluded from the /v1 prefix (app.factory.ts); list them where they are served.
+      route.path.startsWith('/v1/.well-known/') || route.path === '/v1/metrics' ? { ...route, path: route.path.slice(3) } : route,
     );
   });
 
@@ -50,7 +50,8 @@ describe('route authentication inventory', () => {
     const admin = routes.filter((r) => r.path.startsWith('/v1/admin/'));
     expect(admin.length).toBeGreaterThan(0);
     expect(admin.filter((r) => r.auth !== 'admin token')).toEqual([]);
-    expect(routes.filter((r) => r.auth === 'admin token' && !r.path.startsWith('/v1/admin/'))).toEqual([]);
+    // The one exception: Prometheus scrapes /metrics, where scrapers look for it.
+    expect(routes.filter((r) => r.auth === 'admin token' && !r.path.startsWith('/v1/admin/')).map((r) => `${r.method} ${r.path}`)).toEqual(['GET /metrics']);
   });
 
   it('keeps API-key management session-only', () => {

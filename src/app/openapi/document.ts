@@ -84,14 +84,37 @@ export function splitOperatorDocument(document: OpenAPIObject): { publicDocument
   };
   const { [ADMIN_SCHEME]: adminScheme, ...customerSchemes } = document.components?.securitySchemes ?? {};
   return {
-    publicDocument: { ...document, paths: pick(false), components: { ...document.components, securitySchemes: customerSchemes } },
-    operatorDocument: {
+    publicDocument: withUsedSchemas({ ...document, paths: pick(false), components: { ...document.components, securitySchemes: customerSchemes } }),
+    operatorDocument: withUsedSchemas({
       ...document,
       info: { ...document.info, title: 'DIDHub operator API', description: 'The operator surface: every operation takes `Authorization: Bearer $ADMIN_API_TOKEN`.' },
       paths: pick(true),
       components: { ...document.components, securitySchemes: adminScheme ? { [ADMIN_SCHEME]: adminScheme } : {} },
-    },
+    }),
   };
+}
+
+/** Drops the schemas no operation of `document` reaches (each document names only its own). */
+function withUsedSchemas(document: OpenAPIObject): OpenAPIObject {
+  const schemas = document.components?.schemas ?? {};
+  const used = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')) {
+          const name = value.slice('#/components/schemas/'.length);
+          if (!used.has(name)) {
+            used.add(name);
+            visit(schemas[name]);
+          }
+        } else visit(value);
+      }
+    }
+  };
+  visit(document.paths);
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
+  return { ...document, components: { ...document.components, schemas: kept } };
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();

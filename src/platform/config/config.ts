@@ -4,7 +4,7 @@ import { validateCronExpression } from 'cron';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error';
-import type { AppConfig, EncryptionKey, MailTransport, NodeEnv, OAuthProviderConfig } from './config.types';
+import type { AppConfig, EncryptionKey, MailTransport, NodeEnv, OAuthProviderConfig, TracingConfig } from './config.types';
 import { generateDevSecrets, loadOrCreateDevSecrets, readDevSecrets } from './dev-secrets';
 
 export interface LoadOptions {
@@ -350,7 +350,17 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
     idempotencyLockSeconds: int(env, 'IDEMPOTENCY_LOCK_SECONDS', 60, 1, 3600),
     metricsPort: str(env, 'METRICS_PORT') === null ? null : int(env, 'METRICS_PORT', 0, 0, 65535),
     docsEnabled: bool(env, 'DOCS_ENABLED', true),
+    tracing: parseTracing(env),
   };
+}
+
+/** OTLP/HTTP traces endpoint, as the OpenTelemetry variables name it; null keeps tracing off. */
+export function parseTracing(env: Env): TracingConfig | null {
+  const traces = checkUrl(str(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'), 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ['http:', 'https:']);
+  const base = checkUrl(str(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'), 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']);
+  const tracesUrl = traces ?? (base === null ? null : `${base.replace(/\/+$/, '')}/v1/traces`);
+  if (tracesUrl === null) return null;
+  return { tracesUrl, serviceName: str(env, 'OTEL_SERVICE_NAME') ?? 'didhub-api' };
 }
 
 /** BACKUP_KEY: base64 of 32 random bytes, and never one of the ENCRYPTION_KEYS (checked by the backup command). */
@@ -374,6 +384,15 @@ export function readEnvFile(path: string, env: Env): { env: Env; loaded: boolean
     throw new ConfigError(`${path} could not be read as a .env file`);
   }
   return { env: { ...parsed, ...env }, loaded: true };
+}
+
+/** Tracing settings alone, read before anything else loads (see register-tracing.ts); null when off or invalid (the full load then names the error). */
+export function loadTracingConfigFromProcess(): TracingConfig | null {
+  try {
+    return parseTracing(readEnvFile(resolve('.env'), process.env).env);
+  } catch {
+    return null;
+  }
 }
 
 /** The process environment (and `.env`); the only place that reads it. */

@@ -76,6 +76,13 @@ export interface MailOutboxConfig {
   maxAttempts: number;
 }
 
+/** OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT; OTEL_SERVICE_NAME). */
+export interface TracingConfig {
+  /** Where spans are POSTed (OTLP/HTTP, JSON). */
+  tracesUrl: string;
+  serviceName: string;
+}
+
 /** The one validated configuration object. Nothing outside src/config/ reads process.env. */
 export interface AppConfig {
   nodeEnv: NodeEnv;
@@ -138,4 +145,6 @@ export interface AppConfig {
   metricsPort: number | null;
   /** DOCS_ENABLED=false: no Swagger UI and no OpenAPI document served. */
   docsEnabled: boolean;
+  /** Null: tracing off (the default). */
+  tracing: TracingConfig | null;
 }

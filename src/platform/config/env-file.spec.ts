@@ -34,7 +34,7 @@ describe('.env and .env.example', () => {
 
   it('shows the code\'s defaults, and every line is sourceable by a shell (set -a; . ./.env)', () => {
     // Lines that show an example value rather than the default.
-    const examples = new Set(['DATABASE_URL', 'REDIS_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TRUST_PROXY', 'PUBLIC_API_URL', 'PROBE_SOURCES', 'SMTP_URL', 'MAIL_TRANSPORT', 'OAUTH_PROVIDERS', 'METRICS_PORT']);
+    const examples = new Set(['DATABASE_URL', 'REDIS_URL', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'TRUST_PROXY', 'PUBLIC_API_URL', 'PROBE_SOURCES', 'SMTP_URL', 'MAIL_TRANSPORT', 'OAUTH_PROVIDERS', 'METRICS_PORT', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']);
     const dir = mkdtempSync(join(tmpdir(), 'didhub-env-'));
     try {
       const lines = readFileSync(join(ROOT, '.env.example'), 'utf8').split('\n').filter((line) => /^# [A-Z0-9_]+=\S/.test(line));

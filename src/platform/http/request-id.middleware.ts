@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import { newId } from '../ids/ids';
 import { requestScope } from '../request/request-scope';
@@ -16,5 +17,7 @@ export function requestId(req: Request, res: Response, next: NextFunction): void
   const id = typeof incoming === 'string' && WELL_FORMED.test(incoming) ? incoming : newId('request');
   (req as AppRequest).didhub = { requestId: id };
   res.setHeader('X-Request-Id', id);
+  // The HTTP server span, when tracing is on (a no-op otherwise): one id joins logs and traces.
+  trace.getActiveSpan()?.setAttribute('didhub.request_id', id);
   requestScope.run({ requestId: id }, next);
 }
