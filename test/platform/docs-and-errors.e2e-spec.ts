@@ -1,8 +1,21 @@
+import { multipart, pdfBytes } from '../support/compliance-fixtures';
 import { seedApiKey, seedUser } from '../support/seed';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/test-app';
 
 type Doc = {
-  paths: Record<string, Record<string, { operationId: string; security?: unknown; parameters?: { name: string; schema?: { type?: string } }[]; responses: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        operationId: string;
+        security?: unknown;
+        parameters?: { name: string; schema?: { type?: string } }[];
+        requestBody?: { content: Record<string, { examples?: Record<string, { value: object }> }> };
+        responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+      }
+    >
+  >;
   components: { securitySchemes: Record<string, unknown>; schemas: Record<string, { properties?: Record<string, { type?: string }> }> };
 };
 const operationsOf = (doc: Doc) => Object.values(doc.paths).flatMap((item) => Object.values(item));
@@ -33,6 +46,39 @@ describe('the OpenAPI documents and the answers they promise', () => {
     expect(byId.getAdminAccount.security).toEqual([{ admin_token: [] }]);
     expect(byId.getAdminAccount.responses['429']).toBeUndefined(); // the operator surface is not rate limited
     expect(Object.keys(admin.paths).every((path) => path.startsWith('/v1/admin'))).toBe(true);
+  });
+
+  it('declares what operations really answer, with resource-style ids and no Request-named response schema', async () => {
+    const pub = (await t.http().get('/docs/openapi.json').expect(200)).body as Doc;
+    const byId = Object.fromEntries(operationsOf(pub).map((op) => [op.operationId, op]));
+    expect(Object.keys(byId)).toEqual(expect.arrayContaining(['closeAccount', 'regenerateMfaRecoveryCodes', 'getDocumentContent']));
+    expect(Object.keys(byId)).not.toEqual(expect.arrayContaining(['closeAccountClosure']));
+    expect(Object.keys(byId.uploadDocument.responses)).toEqual(expect.arrayContaining(['201', '404', '413', '415', '422']));
+    expect(Object.keys(byId.exportCdrs.responses['200'].content ?? {})).toEqual(['text/csv']);
+    expect(byId.eraseEndUser.responses['200'].content?.['application/json']?.schema?.$ref).toBe('#/components/schemas/ErasurePreview');
+    const requestNamed = operationsOf(pub).flatMap((op) =>
+      Object.values(op.responses).flatMap((r) => Object.values(r.content ?? {}).map((c) => c.schema?.$ref ?? '')).filter((ref) => ref.endsWith('Request')),
+    );
+    expect(requestNamed).toEqual([]);
+    const admin = (await t.http().get('/docs/admin/openapi.json').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(200)).body as Doc;
+    expect(operationsOf(admin).map((op) => op.operationId)).toContain('listRetentionRuns');
+  });
+
+  it('"Try it out" examples work as documented: each createEndUser example, and an upload with end_user_id left empty', async () => {
+    const pub = (await t.http().get('/docs/openapi.json').expect(200)).body as Doc;
+    const examples = pub.paths['/v1/compliance/end-users'].post.requestBody!.content['application/json'].examples!;
+    expect(Object.keys(examples).sort()).toEqual(['business', 'individual']);
+    for (const { value } of Object.values(examples)) {
+      await t.http().post('/v1/compliance/end-users').set('Authorization', `Bearer ${key}`).send(value).expect(201);
+    }
+    // What Swagger UI sends for the upload form with the optional field left empty.
+    const { body, contentType } = multipart([
+      { name: 'type', value: 'passport' },
+      { name: 'end_user_id', value: '' },
+      { name: 'file', filename: 'passport.pdf', contentType: 'application/pdf', value: pdfBytes() },
+    ]);
+    const uploaded = await t.http().post('/v1/compliance/documents').set('Authorization', `Bearer ${key}`).set('Content-Type', contentType).send(body).expect(201);
+    expect(uploaded.body.end_user_id).toBeNull();
   });
 
   it('declares limit and port as integers', async () => {

@@ -7,6 +7,9 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
@@ -52,6 +55,10 @@ export class DocumentsController {
   @Consumes('multipart/form-data')
   @ApiBody({ schema: UPLOAD_BODY_SCHEMA })
   @ApiCreatedResponse({ type: DocumentResponseDto })
+  @ApiNotFoundResponse({ description: '`end_user_not_found`: `end_user_id` names no end-user of this account.' })
+  @ApiPayloadTooLargeResponse({ description: '`file_too_large`: the file exceeds DOCUMENT_MAX_BYTES.' })
+  @ApiUnsupportedMediaTypeResponse({ description: '`file_type_unsupported`: not a PDF, JPEG or PNG (by content).' })
+  @ApiUnprocessableEntityResponse({ description: '`file_malformed` (truncated or stitched), `file_encrypted` (password-protected PDF).' })
   async upload(
     @CurrentPrincipal() principal: CustomerPrincipal,
     @Req() req: AppRequest,
@@ -91,6 +98,7 @@ export class DocumentsController {
   @Get(':id/content')
   @RequireScope('compliance:read')
   @ApiOperation({
+    operationId: 'getDocumentContent',
     summary: 'Download the file',
     description: 'The bytes as uploaded, as an attachment with the detected content type and `X-Content-Type-Options: nosniff`.',
   })

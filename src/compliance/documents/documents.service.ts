@@ -88,7 +88,8 @@ export class DocumentsService {
       if (!(DOCUMENT_TYPES as readonly string[]).includes(docType)) {
         throw CommonErrors.invalidParam('type', `type must be one of ${DOCUMENT_TYPES.join(', ')}.`);
       }
-      const endUserId = fields.end_user_id ?? null;
+      // An empty optional field (Swagger UI and HTML forms send `end_user_id=`) is no end-user, not an unknown one.
+      const endUserId = fields.end_user_id || null;
       if (endUserId !== null && !isIdOf('endUser', endUserId)) throw ComplianceErrors.endUserNotFound('end_user_id');
       const row = await this.repository.finishUpload(accountId, id, { type: docType, endUserId, ...file });
       if (!row) throw ComplianceErrors.endUserNotFound('end_user_id');

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -28,7 +29,7 @@ export class EraseQueryDto {
   dry_run?: 'true' | 'false';
 }
 
-class ErasureHoldDto {
+class ErasureHoldResponse {
   @ApiProperty({ enum: ['active_number', 'regulator', 'legal_hold'] }) type: string;
   @ApiProperty({ type: String, nullable: true, description: 'Null for the legal hold.' }) number_id: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Null for the legal hold.' }) bundle_id: string | null;
@@ -36,15 +37,64 @@ class ErasureHoldDto {
   @ApiProperty() reason: string;
 }
 
-class ErasureScheduledDto {
+class ErasureScheduledResponse {
   @ApiProperty({ enum: ['erasure_request'] }) object: string;
   @ApiProperty({ example: 'ers_4fQ2hZpL0mN8rT6vX1yB3c' }) id: string;
   @ApiProperty({ enum: ['erasure_scheduled'] }) status: string;
   @ApiProperty() end_user_id: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Null while a backing number is active.' })
   erase_after: string | null;
-  @ApiProperty({ type: [ErasureHoldDto] }) holds: ErasureHoldDto[];
+  @ApiProperty({ type: [ErasureHoldResponse] }) holds: ErasureHoldResponse[];
 }
+
+class ErasureKeptDocumentResponse {
+  @ApiProperty({ example: 'doc_4fQ2hZpL0mN8rT6vX1yB3c' }) id: string;
+  @ApiProperty({ description: 'Why it stays (another bundle references it).' }) reason: string;
+  @ApiProperty({ type: [String] }) bundle_ids: string[];
+}
+
+class ErasureWouldRemoveResponse {
+  @ApiProperty() end_user: string;
+  @ApiProperty({ type: [String] }) bundles: string[];
+  @ApiProperty({ type: [String] }) documents: string[];
+}
+
+/** `?dry_run=true`: what an erasure would do now. */
+class ErasurePreviewResponse {
+  @ApiProperty({ enum: ['erasure_preview'] }) object: string;
+  @ApiProperty({ enum: [true] }) dry_run: boolean;
+  @ApiProperty() end_user_id: string;
+  @ApiProperty({ enum: ['erase', 'schedule'], description: '`erase`: a real request would answer 204; `schedule`: 202 (held).' }) outcome: string;
+  @ApiProperty({ type: ErasureWouldRemoveResponse }) would_remove: ErasureWouldRemoveResponse;
+  @ApiProperty({ type: [ErasureKeptDocumentResponse] }) kept_documents: ErasureKeptDocumentResponse[];
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) erase_after: string | null;
+  @ApiProperty({ type: [ErasureHoldResponse] }) holds: ErasureHoldResponse[];
+}
+
+/** "Try it out" examples: one per type (an individual's and a business's fields together are a 400). */
+const CREATE_END_USER_EXAMPLES = {
+  individual: {
+    summary: 'An individual',
+    value: {
+      type: 'individual',
+      first_name: 'Erika',
+      last_name: 'Mustermann',
+      date_of_birth: '1964-08-12',
+      document_type: 'passport',
+      document_number: 'C01X00T47',
+      address: { street: 'Heidestraße 17', city: 'Köln', postal_code: '51147', country: 'DE' },
+    },
+  },
+  business: {
+    summary: 'A business',
+    value: {
+      type: 'business',
+      business_name: 'Muster GmbH',
+      registration_number: 'HRB 123456',
+      address: { street: 'Friedrichstraße 43', city: 'Berlin', postal_code: '10117', country: 'DE' },
+    },
+  },
+};
 
 @ApiTags('compliance')
 @Controller('compliance/end-users')
@@ -65,6 +115,7 @@ export class EndUsersController {
       'are encrypted at rest; the document number is never returned, only `document_number_last4`. Idempotent replays ' +
       'return the original response (kept encrypted for 24 hours).',
   })
+  @ApiBody({ type: CreateEndUserDto, examples: CREATE_END_USER_EXAMPLES })
   @ApiCreatedResponse({ type: EndUserResponseDto })
   create(@CurrentPrincipal() principal: CustomerPrincipal, @Body() dto: CreateEndUserDto): Promise<EndUserResponse> {
     return this.endUsers.create(principal.accountId, dto);
@@ -119,14 +170,14 @@ export class EndUsersController {
       '`?dry_run=true` answers 200 with what would be removed and what holds it, changing nothing.',
   })
   @ApiNoContentResponse({ description: 'Erased.' })
-  @ApiAcceptedResponse({ type: ErasureScheduledDto, description: 'Under legal hold; erasure scheduled.' })
-  @ApiOkResponse({ description: 'Dry run: what would be removed, kept and held.' })
+  @ApiAcceptedResponse({ type: ErasureScheduledResponse, description: 'Under legal hold; erasure scheduled.' })
+  @ApiOkResponse({ type: ErasurePreviewResponse, description: 'Dry run: what would be removed, kept and held.' })
   async erase(
     @CurrentPrincipal() principal: CustomerPrincipal,
     @Param('id') id: string,
     @Query() query: EraseQueryDto,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<ErasurePreview | ErasureScheduledDto | undefined> {
+  ): Promise<ErasurePreview | ErasureScheduledResponse | undefined> {
     await this.endUsers.findRow(principal.accountId, id);
     if (query.dry_run === 'true') {
       res.status(200);

@@ -51,7 +51,7 @@ export class RetentionController {
   }
 
   @Get('runs')
-  @ApiOperation({ summary: 'Operator: retention runs, newest first' })
+  @ApiOperation({ operationId: 'listRetentionRuns', summary: 'Operator: retention runs, newest first' })
   @ApiOkResponse({ type: RetentionRunListResponseDto })
   async list(@Query() query: ListQueryDto): Promise<ListResponse<RetentionRunResponseDto>> {
     const limit = query.limit ?? 20;

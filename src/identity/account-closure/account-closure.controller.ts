@@ -30,6 +30,7 @@ export class AccountClosureController {
   @AuthRateLimit()
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'closeAccount',
     summary: 'Close the current account (owner)',
     description:
       'Needs the password, and `code` (TOTP or recovery code) when MFA is on; wrong ones count toward the sign-in lock-out. ' +

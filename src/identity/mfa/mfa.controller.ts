@@ -81,7 +81,7 @@ export class MfaController {
   @AuthRateLimit()
   @SessionOnly()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Replace the recovery codes; needs a current code (TOTP or recovery code), not the password' })
+  @ApiOperation({ operationId: 'regenerateMfaRecoveryCodes', summary: 'Replace the recovery codes; needs a current code (TOTP or recovery code), not the password' })
   @ApiOkResponse({ type: MfaRecoveryCodesResponse })
   @ApiUnauthorizedResponse({ description: 'mfa_code_invalid' })
   @ApiTooManyRequestsResponse({ description: 'mfa_locked' })

@@ -51,7 +51,7 @@ export class CdrsController {
   })
   @ApiProduces('text/csv')
   @ApiTooManyRequestsResponse({ description: 'More than EXPORTS_PER_ACCOUNT exports running for this account (code too_many_exports).' })
-  @ApiOkResponse({ description: 'text/csv attachment' })
+  @ApiOkResponse({ description: 'CSV attachment, one call per line after the header line.', content: { 'text/csv': { schema: { type: 'string' } } } })
   async export(
     @CurrentPrincipal() principal: CustomerPrincipal,
     @Query() query: CdrFilterQueryDto,
