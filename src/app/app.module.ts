@@ -31,6 +31,7 @@ import type { DatabaseHandle } from '../platform/database/database';
 import { InvoicesModule } from '../billing/invoices/invoices.module';
 import { PrismaModule } from '../platform/database/prisma.module';
 import { RetentionModule } from '../data-protection/retention/retention.module';
+import { StoredKeysCheckModule } from '../data-protection/key-rotation/stored-keys.check';
 import { SessionsModule } from '../identity/sessions/sessions.module';
 import { SipGatewaysModule } from '../telephony/sip-gateways/sip-gateways.module';
 import { RateLimitGuard } from '../pipeline/throttling/rate-limit.guard';
@@ -74,6 +75,7 @@ export class AppModule {
       NumbersModule,
       InvoicesModule,
       RetentionModule,
+      StoredKeysCheckModule,
       SipGatewaysModule,
       ThrottlingModule,
     ];

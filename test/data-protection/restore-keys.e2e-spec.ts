@@ -133,22 +133,27 @@ describe('restore refuses an archive whose keys the target lacks', () => {
 });
 
 describe('a field the keys cannot open', () => {
-  it('answers 500 encryption_key_mismatch naming the key id, not a bare internal error', async () => {
+  it('is named by the start-up check first, then answers 500 encryption_key_mismatch naming the key id, not a bare internal error', async () => {
     const t = await startTestApp();
-    // A second instance on the same database, configured with another key under the same id.
-    const other = await startTestApp({
-      env: { ENCRYPTION_KEYS: OTHER_KEY },
-      database: t.config.databaseUrl ? undefined : { ...t.prisma.database, close: async () => undefined },
-    });
+    let other: TestApp | undefined;
     try {
       const user = await seedUser(t, { apiKeysEnabled: true });
       const key = await seedApiKey(t, user.accountId);
       const id = (await bearerClient(t, key).post('/v1/compliance/end-users').send(INDIVIDUAL_DE).expect(201)).body.id;
-      const res = await bearerClient(other, key).get(`/v1/compliance/end-users/${id}`).expect(500);
+      // A second instance on the same database, configured with another key under the same id.
+      const lines: string[] = [];
+      other = await startTestApp({
+        env: { ENCRYPTION_KEYS: OTHER_KEY, LOG_LEVEL: 'error' },
+        captureLogs: lines,
+        database: t.config.databaseUrl ? undefined : { ...t.prisma.database, close: async () => undefined },
+      });
+      const startup = lines.map((l) => JSON.parse(l)).find((e) => /^ENCRYPTION_KEYS cannot open stored data encrypted under key "test1"/.test(e.msg));
+      expect(startup).toMatchObject({ level: 'error', unreadable: expect.arrayContaining([expect.objectContaining({ kid: 'test1', reason: 'authentication_failed' })]) });
+      const res = await bearerClient(other!, key).get(`/v1/compliance/end-users/${id}`).expect(500);
       expect(res.body.error).toMatchObject({ code: 'encryption_key_mismatch', message: expect.stringContaining('key "test1"'), request_id: expect.stringMatching(/^req_/) });
       expect(JSON.stringify(res.body)).not.toContain(INDIVIDUAL_DE.date_of_birth);
     } finally {
-      await other.close();
+      await other?.close();
       await t.close();
     }
   });

@@ -15,6 +15,18 @@ export interface StoredCiphertext {
 export class KeyRotationRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /** One stored value of each text field that has any (one query): the start-up check's sample. */
+  async sampleTextValues(fields: readonly EncryptedField[]): Promise<{ field: EncryptedField; id: string; value: string }[]> {
+    const text = fields.filter((f) => f.kind === 'text');
+    if (!text.length) return [];
+    const parts = text.map((field, index) => {
+      const q = names(field);
+      return `(SELECT ${index} AS field, ${q.id}::text AS id, ${q.column} AS value FROM ${q.table} WHERE ${q.column} IS NOT NULL LIMIT 1)`;
+    });
+    const rows = await this.prisma.$queryRawUnsafe<{ field: number; id: string; value: string }[]>(parts.join(' UNION ALL '));
+    return rows.map((row) => ({ field: text[Number(row.field)], id: row.id, value: row.value }));
+  }
+
   /** Non-null values that do not start with `currentPrefix`, i.e. still under an older key. */
   async countStale(field: EncryptedField, currentPrefix: string | Buffer): Promise<number> {
     const q = names(field);
