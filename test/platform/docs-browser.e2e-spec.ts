@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { cdrRecord, ingestOk } from '../support/cdr-fixtures';
+import { pdfBytes } from '../support/compliance-fixtures';
 import { seedApiKey, seedUser } from '../support/seed';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -61,6 +62,53 @@ describe('Swagger UI in a real browser', () => {
     expect(requestUrl.trim()).toBe(`${t.url}/v1/cdrs?limit=20`);
     const body = await operation.locator('.live-responses-table .response-col_description pre').first().innerText();
     expect(JSON.parse(body)).toMatchObject({ object: 'list', data: [expect.objectContaining({ from: '+441234567890' })] });
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('"Try it out" with the documented examples: createEndUser (individual, then business) and an upload with end_user_id left empty', async () => {
+    const owner = await seedUser(t, { apiKeysEnabled: true });
+    const key = await seedApiKey(t, owner.accountId);
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${t.url}/docs`);
+    await page.locator('button.btn.authorize').first().click();
+    const bearer = page.locator('.auth-container').filter({ has: page.locator('h4', { hasText: /^bearer\b/ }) });
+    await bearer.locator('input').fill(key);
+    await bearer.locator('button.authorize').click();
+    await bearer.getByText('Authorized').waitFor();
+    await page.locator('.dialog-ux button.close-modal').first().click();
+
+    const status = async (operation: ReturnType<typeof page.locator>): Promise<string> => {
+      const live = operation.locator('.live-responses-table .response .response-col_status');
+      await live.first().waitFor({ timeout: 20_000 });
+      return (await live.first().innerText()).trim();
+    };
+
+    const create = page.locator('#operations-compliance-createEndUser');
+    await create.locator('.opblock-summary').first().click();
+    await create.getByRole('button', { name: 'Try it out' }).click();
+    await create.getByRole('button', { name: 'Execute' }).click();
+    expect(await status(create)).toBe('201');
+    await create.locator('.examples-select select').first().selectOption('business');
+    await create.getByRole('button', { name: 'Clear' }).click();
+    await create.getByRole('button', { name: 'Execute' }).click();
+    expect(await status(create)).toBe('201');
+    const business = JSON.parse(await create.locator('.live-responses-table .response-col_description pre').first().innerText());
+    expect(business).toMatchObject({ type: 'business', business_name: 'Muster GmbH' });
+
+    const upload = page.locator('#operations-compliance-uploadDocument');
+    await upload.locator('.opblock-summary').first().click();
+    await upload.getByRole('button', { name: 'Try it out' }).click();
+    await upload.locator('input[type=file]').setInputFiles({ name: 'passport.pdf', mimeType: 'application/pdf', buffer: pdfBytes() });
+    await upload.locator('select:has(option[value="passport"])').first().selectOption('passport');
+    await upload.getByRole('button', { name: 'Execute' }).click();
+    const uploaded = await status(upload);
+    // The empty optional field goes out as `end_user_id=` and is read as "no end-user".
+    const curl = await upload.locator('.curl-command, .curl').first().innerText();
+    expect({ uploaded, curl }).toEqual({ uploaded: '201', curl: expect.stringContaining("-F 'end_user_id='") });
     expect(pageErrors).toEqual([]);
     await context.close();
   });

@@ -35,7 +35,7 @@ export const UPLOAD_BODY_SCHEMA = {
   properties: {
     file: { type: 'string', format: 'binary', description: 'PDF, JPEG or PNG; recognised by content. Not password-protected.' },
     type: { type: 'string', enum: [...DOCUMENT_TYPES] },
-    // No example: Swagger UI would pre-fill "string" (a 404); left empty it is sent as `end_user_id=`, read as absent.
-    end_user_id: { type: 'string', description: 'Optional: the end-user the document belongs to (eu_...). Empty = none.' },
+    // An empty example: without one Swagger UI pre-fills "string" (a 404); empty, it sends `end_user_id=`, read as absent.
+    end_user_id: { type: 'string', example: '', description: 'Optional: the end-user the document belongs to (eu_...). Empty = none.' },
   },
 };
