@@ -12,7 +12,7 @@ type Doc = {
         security?: unknown;
         parameters?: { name: string; schema?: { type?: string } }[];
         requestBody?: { content: Record<string, { examples?: Record<string, { value: object }> }> };
-        responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+        responses: Record<string, { content?: Record<string, { schema?: { $ref?: string }; example?: { error: { code: string } } }> }>;
       }
     >
   >;
@@ -62,6 +62,14 @@ describe('the OpenAPI documents and the answers they promise', () => {
     expect(requestNamed).toEqual([]);
     const admin = (await t.http().get('/docs/admin/openapi.json').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(200)).body as Doc;
     expect(operationsOf(admin).map((op) => op.operationId)).toContain('listRetentionRuns');
+    // Each error status shows its own example, not the same 400 everywhere.
+    const codes = Object.fromEntries(
+      Object.entries(byId.uploadDocument.responses)
+        .filter(([status]) => /^[45]/.test(status))
+        .map(([status, r]) => [status, r.content?.['application/json']?.example?.error.code]),
+    );
+    expect(codes).toMatchObject({ '400': 'parameter_invalid', '401': 'authentication_required', '404': 'resource_missing', '413': 'file_too_large', '415': 'file_type_unsupported', '429': 'rate_limited' });
+    expect(new Set(Object.values(codes)).size).toBe(Object.keys(codes).length);
   });
 
   it('"Try it out" examples work as documented: each createEndUser example, and an upload with end_user_id left empty', async () => {

@@ -88,6 +88,26 @@ const HEADERS = {
 
 const MUTATIONS = new Set(['post', 'put', 'patch', 'delete']);
 
+const EXAMPLE_REQUEST_ID = 'req_2x4Qb7Vd9kT3mN8pL1sR6w';
+const errorExample = (type: string, code: string, message: string, param?: string) => ({
+  error: { type, code, message, ...(param ? { param } : {}), request_id: EXAMPLE_REQUEST_ID },
+});
+
+/** One example per status, so Swagger UI does not show the same 400 under every error. */
+const ERROR_EXAMPLES: Record<string, object> = {
+  '400': errorExample('invalid_request_error', 'parameter_invalid', 'limit must be an integer', 'limit'),
+  '401': errorExample('authentication_error', 'authentication_required', 'Authentication required: a didhub_sid session cookie or a Bearer API key.'),
+  '403': errorExample('permission_error', 'insufficient_permissions', 'This API key lacks the cdrs:read scope.'),
+  '404': errorExample('invalid_request_error', 'resource_missing', 'No such resource.'),
+  '409': errorExample('idempotency_error', 'idempotency_request_in_progress', 'A request with this Idempotency-Key is still running; retry after the indicated delay.'),
+  '413': errorExample('invalid_request_error', 'file_too_large', 'The file exceeds the limit of 10485760 bytes.'),
+  '415': errorExample('invalid_request_error', 'file_type_unsupported', 'Only PDF, JPEG and PNG files are accepted.'),
+  '422': errorExample('idempotency_error', 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.'),
+  '429': errorExample('rate_limit_error', 'rate_limited', 'Rate limit exceeded; retry after the indicated delay.'),
+  '500': errorExample('api_error', 'internal_error', 'An internal error occurred. Quote the request id when contacting support.'),
+  '503': errorExample('api_error', 'service_unavailable', 'The service is temporarily unavailable. Retry after the indicated delay.'),
+};
+
 const DEFAULT_DESCRIPTIONS: Record<string, string> = {
   '400': 'invalid_request_error: a parameter or body field is invalid (`param` names it).',
   '401': 'authentication_error: missing, invalid or expired credentials.',
@@ -195,7 +215,7 @@ export function applyConventions(document: OpenAPIObject, routes: RouteDetail[])
       }
       for (const [status, response] of Object.entries(responses)) {
         if (!/^[45]/.test(status) || '$ref' in response) continue;
-        response.content ??= errorContent;
+        response.content ??= ERROR_EXAMPLES[status] ? { 'application/json': { ...errorContent['application/json'], example: ERROR_EXAMPLES[status] } } : errorContent;
         if (status === '429') {
           response.headers = {
             'Retry-After': { $ref: '#/components/headers/Retry-After' },
