@@ -1,5 +1,5 @@
 // First: tracing instruments http, pg and ioredis as they load (off unless configured).
-import './platform/tracing/register-tracing';
+import { tracingSdk } from './platform/tracing/register-tracing';
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -27,7 +27,10 @@ async function main(): Promise<void> {
     logger.warn('ALLOW_EMBEDDED_DATABASE: the embedded database serves one process only; run a single instance and back it up');
   }
   if (tightened) logger.warn({ data_dir: config.dataDir, entries: tightened }, 'DATA_DIR had group/world-accessible entries; made owner-only');
-  exitOnSignals(app, config.shutdownGraceSeconds, logger);
+  // Spans still buffered go out before the exit (bounded: a dead collector must not hold it).
+  const sdk = tracingSdk;
+  const flushTraces = sdk ? () => Promise.race([sdk.shutdown(), new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())]) : undefined;
+  exitOnSignals(app, config.shutdownGraceSeconds, logger, flushTraces);
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
   const scheme = config.trustProxy && !config.tlsCertFile ? 'http' : 'https';

@@ -284,6 +284,27 @@ describe('GET /metrics', () => {
   });
 });
 
+describe('GET /metrics with the SMTP outbox', () => {
+  it('reports failed deliveries, the outbox depth and its lag after a mail the SMTP server refuses', async () => {
+    // Nothing listens on port 1: every delivery fails and is scheduled again.
+    const t = await startTestApp({ env: { SMTP_URL: 'smtp://127.0.0.1:1', MAIL_OUTBOX_POLL_MS: '3600000', SMTP_TIMEOUT_MS: '1000' } });
+    try {
+      await t.http().post('/v1/auth/signup').send({ email: uniqueEmail('outbox'), password: 'a rather long passphrase 9', name: 'Out', account_name: 'Box Ltd' }).expect(202);
+      const scrape = async () => (await t.http().get('/metrics').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(200)).text;
+      let text = '';
+      for (let i = 0; i < 100 && !/didhub_mail_deliveries_total\{outcome="retry"\} [1-9]/.test(text); i++) {
+        text = await scrape();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(text).toMatch(/didhub_mail_deliveries_total\{outcome="retry"\} [1-9]/);
+      expect(Number(/^didhub_mail_outbox_depth (\S+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+      expect(text).toMatch(/^didhub_mail_outbox_lag_seconds \S+$/m);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('log lines', () => {
   const lines: string[] = [];
   let t: TestApp;

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -164,7 +164,15 @@ describe('operator commands from a pruned production install', () => {
     expect(refused.stderr).toContain('restore failed');
     expect(existsSync(join(refusedDir, 'pglite', 'PG_VERSION'))).toBe(false);
 
+    // A development data directory's keys live in its dev-secrets.json: without them the restore
+    // is refused (the archive names the keys it needs), with them it goes through.
     const restoredDir = join(app, 'restored');
+    const withoutKeys = await run(restoredDir, 'restore', archive);
+    expect(withoutKeys.code).toBe(1);
+    expect(withoutKeys.stderr).toMatch(/needs ENCRYPTION_KEYS key "dev1" \(fingerprint [0-9a-f]{16}\)/);
+    expect(existsSync(join(restoredDir, 'dev-secrets.json'))).toBe(false);
+    mkdirSync(restoredDir, { recursive: true });
+    copyFileSync(join(app, 'data', 'dev-secrets.json'), join(restoredDir, 'dev-secrets.json'));
     const restored = await run(restoredDir, 'restore', archive);
     expect(restored).toMatchObject({ code: 0 });
     const status = await run(restoredDir, 'db:status');

@@ -34,8 +34,11 @@ export async function drainAndClose(app: INestApplication, graceSeconds: number,
   logger.info('shutdown: redis and database closed; exiting');
 }
 
-/** SIGTERM/SIGINT → drainAndClose → exit 0 (1 if closing failed). A second signal exits at once. */
-export function exitOnSignals(app: INestApplication, graceSeconds: number, logger: Logger): void {
+/**
+ * SIGTERM/SIGINT → drainAndClose → `afterClose` (flushing buffered traces) → exit 0 (1 if closing
+ * failed). A second signal exits at once.
+ */
+export function exitOnSignals(app: INestApplication, graceSeconds: number, logger: Logger, afterClose?: () => Promise<void>): void {
   let started = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (started) {
@@ -43,13 +46,15 @@ export function exitOnSignals(app: INestApplication, graceSeconds: number, logge
       process.exit(1);
     }
     started = true;
-    drainAndClose(app, graceSeconds, logger, signal).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: { message: (error as Error)?.message } }, 'shutdown: closing failed');
-        process.exit(1);
-      },
-    );
+    drainAndClose(app, graceSeconds, logger, signal)
+      .then(() => afterClose?.().catch(() => undefined))
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: { message: (error as Error)?.message } }, 'shutdown: closing failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

@@ -40,6 +40,13 @@ export class MailOutboxRepository {
     return row.n;
   }
 
+  /** Seconds the oldest due mail has been waiting (0 when none is due): the outbox's lag. */
+  async oldestDueSeconds(): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<{ s: number | null }[]>`
+      SELECT extract(epoch FROM now() - min(next_attempt_at))::float8 AS s FROM mail_outbox WHERE next_attempt_at <= now()`;
+    return Math.max(0, row.s ?? 0);
+  }
+
   async delete(id: string): Promise<void> {
     await this.prisma.$executeRaw`DELETE FROM mail_outbox WHERE id = ${id}`;
   }

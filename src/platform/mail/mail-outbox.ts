@@ -48,6 +48,7 @@ export class MailOutbox implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     if (this.config.mailTransport !== 'smtp') return;
     this.metrics.gauge('didhub_mail_outbox_depth', 'Mails waiting in the outbox for delivery or a retry', () => this.outbox.countPending());
+    this.metrics.gauge('didhub_mail_outbox_lag_seconds', 'How long the oldest due mail has been waiting', () => this.outbox.oldestDueSeconds());
     this.timer = setInterval(() => void this.drain(), this.config.mailOutbox.pollMs);
     this.timer.unref();
   }
