@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { OPERATION_ID_PATTERN } from '../../src/app/openapi/conventions';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/test-app';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..');
@@ -87,6 +87,8 @@ describe('OpenAPI document', () => {
     // What the walk-through's browser gets from https://localhost:3443/docs: linted and typed as served.
     const served = await t.http().get('/docs/openapi.json').set('Host', `localhost:${new URL(t.url).port}`).expect(200);
     writeFileSync(join(dir, 'openapi.json'), served.text);
+    const operator = await t.http().get('/docs/admin/openapi.json').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(200);
+    writeFileSync(join(dir, 'operator.json'), operator.text);
   });
   afterAll(async () => {
     await t.close();
@@ -148,11 +150,13 @@ describe('OpenAPI document', () => {
     expect(noClientError.sort()).toEqual(['getHealth', 'getReadiness']);
   });
 
-  it('passes redocly lint over the whole document with 0 errors and 0 warnings', async () => {
-    const { stdout } = await node([bin('@redocly/cli/bin/cli.js'), 'lint', '--config', join(ROOT, 'redocly.yaml'), '--format=json', join(dir, 'openapi.json')]);
-    const report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { totals: { errors: number; warnings: number }; problems: unknown[] };
-    expect(report.problems).toEqual([]);
-    expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+  it('passes redocly lint over the whole document, and the operator document, with 0 errors and 0 warnings', async () => {
+    for (const file of ['openapi.json', 'operator.json']) {
+      const { stdout } = await node([bin('@redocly/cli/bin/cli.js'), 'lint', '--config', join(ROOT, 'redocly.yaml'), '--format=json', join(dir, file)]);
+      const report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { totals: { errors: number; warnings: number }; problems: unknown[] };
+      expect({ file, problems: report.problems }).toEqual({ file, problems: [] });
+      expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+    }
   }, 240_000);
 
   it('generates a typed client with openapi-typescript that type-checks a program calling three operations and handling an error', async () => {

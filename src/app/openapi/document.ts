@@ -84,8 +84,8 @@ export function splitOperatorDocument(document: OpenAPIObject): { publicDocument
   };
   const { [ADMIN_SCHEME]: adminScheme, ...customerSchemes } = document.components?.securitySchemes ?? {};
   return {
-    publicDocument: withUsedSchemas({ ...document, paths: pick(false), components: { ...document.components, securitySchemes: customerSchemes } }),
-    operatorDocument: withUsedSchemas({
+    publicDocument: withUsedComponents({ ...document, paths: pick(false), components: { ...document.components, securitySchemes: customerSchemes } }),
+    operatorDocument: withUsedComponents({
       ...document,
       info: { ...document.info, title: 'DIDHub operator API', description: 'The operator surface: every operation takes `Authorization: Bearer $ADMIN_API_TOKEN`.' },
       paths: pick(true),
@@ -94,27 +94,28 @@ export function splitOperatorDocument(document: OpenAPIObject): { publicDocument
   };
 }
 
-/** Drops the schemas no operation of `document` reaches (each document names only its own). */
-function withUsedSchemas(document: OpenAPIObject): OpenAPIObject {
-  const schemas = document.components?.schemas ?? {};
+/** Drops the schemas and headers no operation of `document` reaches (each document names only its own). */
+function withUsedComponents(document: OpenAPIObject): OpenAPIObject {
+  const components = (document.components ?? {}) as Record<string, Record<string, unknown> | undefined>;
   const used = new Set<string>();
   const visit = (node: unknown): void => {
     if (Array.isArray(node)) node.forEach(visit);
     else if (node && typeof node === 'object') {
       for (const [key, value] of Object.entries(node)) {
-        if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')) {
-          const name = value.slice('#/components/schemas/'.length);
-          if (!used.has(name)) {
-            used.add(name);
-            visit(schemas[name]);
+        const ref = key === '$ref' && typeof value === 'string' ? /^#\/components\/(schemas|headers)\/(.+)$/.exec(value) : null;
+        if (ref) {
+          if (!used.has(value as string)) {
+            used.add(value as string);
+            visit(components[ref[1]]?.[ref[2]]);
           }
         } else visit(value);
       }
     }
   };
   visit(document.paths);
-  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
-  return { ...document, components: { ...document.components, schemas: kept } };
+  const keep = (kind: 'schemas' | 'headers') =>
+    Object.fromEntries(Object.entries(components[kind] ?? {}).filter(([name]) => used.has(`#/components/${kind}/${name}`)));
+  return { ...document, components: { ...document.components, schemas: keep('schemas') as never, headers: keep('headers') as never } };
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
