@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { cdrRecord, ingestOk } from '../support/cdr-fixtures';
 import { pdfBytes } from '../support/compliance-fixtures';
 import { seedApiKey, seedUser } from '../support/seed';
@@ -15,6 +15,17 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 describe('Swagger UI in a real browser', () => {
   let t: TestApp;
   let browser: Browser;
+
+  /** /docs, then Authorize → bearer → the key, as a newcomer does it. */
+  async function openAuthorized(page: Page, key: string): Promise<void> {
+    await page.goto(`${t.url}/docs`);
+    await page.locator('button.btn.authorize').first().click();
+    const bearer = page.locator('.auth-container').filter({ has: page.locator('h4', { hasText: /^bearer\b/ }) });
+    await bearer.locator('input').fill(key);
+    await bearer.locator('button.authorize').click();
+    await bearer.getByText('Authorized').waitFor();
+    await page.locator('.dialog-ux button.close-modal').first().click();
+  }
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install chromium (or set CHROMIUM_PATH)`);
@@ -40,14 +51,7 @@ describe('Swagger UI in a real browser', () => {
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${t.url}/docs`);
-
-    await page.locator('button.btn.authorize').first().click();
-    const bearer = page.locator('.auth-container').filter({ has: page.locator('h4', { hasText: /^bearer\b/ }) });
-    await bearer.locator('input').fill(key);
-    await bearer.locator('button.authorize').click();
-    await bearer.getByText('Authorized').waitFor();
-    await page.locator('.dialog-ux button.close-modal').first().click();
+    await openAuthorized(page, key);
 
     const operation = page.locator('#operations-cdrs-listCdrs');
     await operation.locator('.opblock-summary').first().click();
@@ -73,13 +77,7 @@ describe('Swagger UI in a real browser', () => {
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(`${t.url}/docs`);
-    await page.locator('button.btn.authorize').first().click();
-    const bearer = page.locator('.auth-container').filter({ has: page.locator('h4', { hasText: /^bearer\b/ }) });
-    await bearer.locator('input').fill(key);
-    await bearer.locator('button.authorize').click();
-    await bearer.getByText('Authorized').waitFor();
-    await page.locator('.dialog-ux button.close-modal').first().click();
+    await openAuthorized(page, key);
 
     const status = async (operation: ReturnType<typeof page.locator>): Promise<string> => {
       const live = operation.locator('.live-responses-table .response .response-col_status');
