@@ -14,6 +14,8 @@ function maskMessage(message: string): string {
   return message
     .split('\n')[0]
     .slice(0, 300)
-    .replace(/[^\s@"'<>()]+@[^\s@"'<>()]+/g, '[email]')
+    // PostgreSQL's "Key (column)=(value)" quotes the row's value.
+    .replace(/\(([^()]*)\)=\([^)]*\)/g, '($1)=([value])')
+    .replace(/[^\s@"'<>(),;]+@[^\s@"'<>(),;]+/g, '[email]')
     .replace(/\+?\d[\d ()-]{5,}\d/g, '[number]');
 }
