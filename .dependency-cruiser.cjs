@@ -53,8 +53,8 @@ module.exports = {
     {
       name: 'prisma-in-repositories-only',
       severity: 'error',
-      comment: 'Only repository files (and the database platform, and commands composing a process) touch the Prisma client.',
-      from: { path: '^src/', pathNot: ['\\.repository\\.ts$', '^src/platform/database/', '\\.command\\.ts$', '^src/generated/', '^src/app/'] },
+      comment: 'In the wings only repository files (and commands composing a process) touch the Prisma client; platform/ is infrastructure.',
+      from: { path: '^src/', pathNot: ['\\.repository\\.ts$', '^src/platform/', '\\.command\\.ts$', '^src/generated/', '^src/app/'] },
       to: { path: ['^src/generated/prisma/', '^src/platform/database/prisma\\.service\\.ts$'] },
     },
   ],

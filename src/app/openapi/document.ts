@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import { AuthErrors } from '../../identity/auth/auth-errors';
 import { CommonErrors } from '../../platform/errors/common-errors';
 import { sendApiError } from '../../platform/errors/error-response';
-import { requestIdOf } from '../../platform/http/request-context';
+import { requestIdOf } from '../../platform/request/request-context';
 import { ADMIN_SCHEME, BEARER_SCHEME, SESSION_COOKIE_SCHEME } from '../../platform/auth/route-auth';
 import { listRouteDetails } from '../../platform/auth/route-inventory';
 import { ownOrigin } from '../../platform/http/own-origin';

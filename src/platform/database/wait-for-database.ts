@@ -28,7 +28,8 @@ export async function waitForDatabase(handle: DatabaseHandle, databaseUrl: strin
       await handle.query('SELECT 1');
       return;
     } catch (error) {
-      const code = String((error as { code?: unknown })?.code ?? (error as Error)?.name ?? 'error');
+      const raw = (error as { code?: unknown } | null)?.code;
+      const code = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : error instanceof Error ? error.name : 'error';
       if (Date.now() + delay > deadline) {
         throw new DatabaseUnreachableError(
           `PostgreSQL at DATABASE_URL (${describeDatabaseUrl(databaseUrl)}) did not answer within ${Math.round(timeoutMs / 1000)} s (${code}); check DATABASE_URL and that the server is running`,

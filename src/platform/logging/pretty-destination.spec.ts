@@ -12,8 +12,8 @@ describe('log formats', () => {
     const logger = createLogger({ logLevel: 'info', logFormat: 'pretty' }, destination);
     requestScope.run({ requestId: 'req_abc' }, () => logger.info({ subject: 'Verify your email', file: '/data/mail/x.eml' }, 'mail written'));
     logger.warn('no request here');
-    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} INFO  mail written subject="Verify your email" file=\/data\/mail\/x\.eml \[req_abc\]\n$/);
-    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} WARN  no request here\n$/);
+    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} INFO {2}mail written subject="Verify your email" file=\/data\/mail\/x\.eml \[req_abc\]\n$/);
+    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} WARN {2}no request here\n$/);
   });
 
   it('writes JSON lines in production, still redacting credentials', () => {

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminOnly } from '../auth/route-auth';
-import { NoRateLimit } from '../../pipeline/throttling/rate-limit.decorators';
+import { NoRateLimit } from '../auth/rate-limit.decorators';
 import { Metrics } from './metrics';
 
 /** Prometheus scrape endpoint on the API port, behind ADMIN_API_TOKEN (METRICS_PORT serves it without). */

@@ -11,7 +11,8 @@ type TimedResponse = Response & { [STARTED_AT]?: bigint };
 export function requestMetrics(metrics: Metrics) {
   function onClose(this: TimedResponse): void {
     const req = this.req as Request & { route?: { path?: unknown } };
-    const template = typeof req.route?.path === 'string' ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+    const path = (req.route as { path?: unknown } | undefined)?.path;
+    const template = typeof path === 'string' ? `${req.baseUrl}${path}` : 'unmatched';
     const labels = { method: req.method, route: template, status: String(this.statusCode) };
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, Number(process.hrtime.bigint() - this[STARTED_AT]!) / 1e9);
