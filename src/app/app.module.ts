@@ -25,6 +25,7 @@ import { MailModule } from '../platform/mail/mail.module';
 import { MetricsModule } from '../platform/metrics/metrics.module';
 import { RouteMethods } from '../platform/http/route-methods';
 import { MfaModule } from '../identity/mfa/mfa.module';
+import { PasskeysModule } from '../identity/passkeys/passkeys.module';
 import { NumbersModule } from '../telephony/numbers/numbers.module';
 import { OAuthModule } from '../identity/oauth/oauth.module';
 import type { DatabaseHandle } from '../platform/database/database';
@@ -60,6 +61,7 @@ export class AppModule {
       AuthCoreModule,
       AuthModule,
       MfaModule,
+      PasskeysModule,
       OAuthModule,
       LoginHistoryModule,
       SessionsModule,

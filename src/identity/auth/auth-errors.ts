@@ -36,8 +36,9 @@ export const AuthErrors = {
   proofRequired: (param = 'password') =>
     apiError(400, 'parameter_missing', `Send your password (${param}) to confirm it is you.`, { param }),
   codeRequired: () =>
-    apiError(400, 'parameter_missing', 'Multi-factor authentication is on: send a current code (code); the password alone is not enough.', {
+    apiError(400, 'parameter_missing', 'Multi-factor authentication is on: send a current code (code) or a passkey (passkey); the password alone is not enough.', {
       param: 'code',
     }),
+  oneProof: () => apiError(400, 'parameter_invalid', 'Send either code or passkey, not both.', { param: 'passkey' }),
   weakPassword: (param: string, reason: string) => apiError(400, 'password_too_weak', `${param} ${reason}`, { param }),
 };

@@ -21,7 +21,7 @@ export class AuthAccountResponse {
 export class AuthSessionResponse {
   @ApiProperty({ example: 'ses_4fQd0c2v9Hq1xZ8mB7nK3w' }) id: string;
   @ApiProperty({ enum: ['session'] }) object: 'session';
-  @ApiProperty({ enum: ['password', 'mfa'], description: '`mfa` when the second factor was passed at sign-in.' })
+  @ApiProperty({ enum: ['password', 'mfa', 'passkey'], description: '`mfa` when a second factor was passed at sign-in; `passkey` when it was a passkey (phishing-resistant).' })
   auth_level: string;
 }
 

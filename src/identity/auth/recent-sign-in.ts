@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../platform/request/principal';
 import { AuthErrors } from './auth-errors';
+import { isMultiFactor } from '../sessions/sessions.service';
 import { SecondFactor } from './second-factor';
 
 /** How long after a sign-in (or a step-up) sensitive actions go through without asking again. */
@@ -22,7 +23,7 @@ export class RecentSignIn {
 
   async assert(principal: Principal): Promise<void> {
     if (principal.kind !== 'session' || !isRecentlyAuthenticated(principal)) throw AuthErrors.reauthenticationRequired();
-    if (principal.authLevel !== 'mfa' && (await this.secondFactor.isEnabled(principal.userId))) {
+    if (!isMultiFactor(principal.authLevel) && (await this.secondFactor.isEnabled(principal.userId))) {
       throw AuthErrors.reauthenticationRequired();
     }
   }

@@ -35,7 +35,8 @@ export class SignInService {
   ) {}
 
   async complete(input: SignInCompletion, req: Request, res: Response): Promise<SignInResult> {
-    if (input.user.mfaEnabled) {
+    // TOTP, or a passkey: either makes the second step due.
+    if (input.user.mfaEnabled || (await this.secondFactor.isEnabled(input.user.id))) {
       const mfaToken = await this.secondFactor.issueChallenge({ userId: input.user.id, accountId: input.accountId, method: input.method });
       // The first factor passed but nobody is signed in yet; MFA verification records the outcome.
       await this.recordFailure(input.user.id, input.method, 'mfa_required', req);
@@ -61,6 +62,25 @@ export class SignInService {
       throw choice.refused === 'account_closed' ? AuthErrors.accountClosed() : AuthErrors.noAccount();
     }
     return this.complete({ user: { id: user.id, mfaEnabled: user.mfaEnabled }, accountId: choice.accountId, method }, req, res);
+  }
+
+  /**
+   * A sign-in whose one proof covered both factors (a passkey with user verification): no
+   * second step, the session is `passkey`-level from the start. Refuses users who cannot sign in.
+   */
+  async signInVerifiedUser(userId: string, method: SignInMethod, req: Request, res: Response): Promise<SignedInResponse> {
+    const user = await this.users.findLoginUser({ id: userId });
+    if (!user) throw AuthErrors.invalidCredentials();
+    if (!user.emailVerifiedAt) {
+      await this.recordFailure(user.id, method, 'email_not_verified', req);
+      throw AuthErrors.emailNotVerified();
+    }
+    const choice = chooseAccount(user.grants, user.defaultAccountId);
+    if ('refused' in choice) {
+      await this.recordFailure(user.id, method, choice.refused, req);
+      throw choice.refused === 'account_closed' ? AuthErrors.accountClosed() : AuthErrors.noAccount();
+    }
+    return this.startSession({ userId: user.id, accountId: choice.accountId, authLevel: 'passkey', method }, req, res);
   }
 
   /** Issues the didhub_sid cookie, records the successful attempt, returns who is now signed in. */

@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { SessionPrincipal } from '../../platform/request/principal';
-import { SessionsService } from '../sessions/sessions.service';
+import { type AuthLevel, SessionsService } from '../sessions/sessions.service';
+import type { PasskeyAssertionRequest } from './dto/passkey-credential.request';
 import { AuthErrors } from './auth-errors';
 import { AuthRepository } from './auth.repository';
 import { PasswordAttempts, sessionOrigin } from './password-attempts.service';
 import { SecondFactor } from './second-factor';
 
-/** What a user offers to prove it is them: a current code (TOTP or recovery) or the password. */
+/** What a user offers to prove it is them: a current code (TOTP or recovery), a passkey, or the password. */
 export interface StepUpProof {
   code?: string;
   password?: string;
+  passkey?: PasskeyAssertionRequest;
 }
 
 /**
@@ -34,7 +36,7 @@ export class StepUpService {
   async reauthenticate(principal: SessionPrincipal, proof: StepUpProof): Promise<Date> {
     const level = await this.prove(principal, proof);
     const now = new Date();
-    await this.sessions.markAuthenticated(principal.sessionId, now, level === 'mfa' ? 'mfa' : principal.authLevel);
+    await this.sessions.markAuthenticated(principal.sessionId, now, stronger(principal.authLevel, level));
     return now;
   }
 
@@ -47,9 +49,15 @@ export class StepUpService {
     await this.prove(principal, proof, options.passwordParam);
   }
 
-  private async prove(principal: SessionPrincipal, proof: StepUpProof, passwordParam = 'password'): Promise<'mfa' | 'password'> {
+  private async prove(principal: SessionPrincipal, proof: StepUpProof, passwordParam = 'password'): Promise<AuthLevel> {
     const { userId } = principal;
     if (await this.secondFactor.isEnabled(userId)) {
+      if (proof.passkey !== undefined) {
+        if (proof.code !== undefined) throw AuthErrors.oneProof();
+        await this.secondFactor.acceptPasskey(userId, proof.passkey, 'passkey');
+        if (proof.password !== undefined) await this.checkPassword(principal, proof.password, passwordParam);
+        return 'passkey';
+      }
       if (proof.code === undefined) throw AuthErrors.codeRequired();
       if (!(await this.secondFactor.acceptCode(userId, proof.code))) throw AuthErrors.invalidCode();
       // A password sent along is checked too, never silently ignored.
@@ -66,4 +74,11 @@ export class StepUpService {
     if (!user) throw AuthErrors.reauthenticationRequired();
     if (!(await this.passwords.verify(user, sessionOrigin(principal.sessionId), password))) throw AuthErrors.invalidPassword(param);
   }
+}
+
+const STRENGTH: Record<AuthLevel, number> = { password: 0, mfa: 1, passkey: 2 };
+
+/** A step-up never weakens the session: a TOTP code after a passkey sign-in keeps it `passkey`. */
+function stronger(a: AuthLevel, b: AuthLevel): AuthLevel {
+  return STRENGTH[a] >= STRENGTH[b] ? a : b;
 }

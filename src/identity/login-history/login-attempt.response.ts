@@ -6,7 +6,7 @@ export class LoginAttemptResponse {
   @ApiProperty({ example: 'la_4fQd0c2v9Hq1xZ8mB7nK3w' }) id: string;
   @ApiProperty({ enum: ['login_attempt'] }) object: 'login_attempt';
   @ApiProperty() success: boolean;
-  @ApiProperty({ enum: ['password', 'mfa', 'oauth', 'verify_email', 'password_reset'] }) method: string;
+  @ApiProperty({ enum: ['password', 'mfa', 'oauth', 'verify_email', 'password_reset', 'passkey'] }) method: string;
   @ApiProperty({
     type: String,
     nullable: true,

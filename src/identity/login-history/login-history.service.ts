@@ -8,7 +8,7 @@ import { userAgentOf } from '../sessions/sessions.service';
 import { type LoginAttemptResponse, toLoginAttemptResponse } from './login-attempt.response';
 import { type AttemptPosition, LoginHistoryRepository } from './login-history.repository';
 
-export type SignInMethod = 'password' | 'mfa' | 'oauth' | 'verify_email' | 'password_reset';
+export type SignInMethod = 'password' | 'mfa' | 'oauth' | 'verify_email' | 'password_reset' | 'passkey';
 
 export interface LoginAttemptRecord {
   /** null when the attempt named no known user; such rows are never shown to anyone. */

@@ -11,6 +11,9 @@ export const MfaErrors = {
     apiError(401, 'mfa_token_invalid', 'The mfa_token is unknown, expired or already used: sign in again.', {
       param: 'mfa_token',
     }),
+  factorMissing: () =>
+    apiError(400, 'parameter_missing', 'Send a code (code) or a passkey assertion (passkey).', { param: 'code' }),
+  oneFactor: () => apiError(400, 'parameter_invalid', 'Send either code or passkey, not both.', { param: 'passkey' }),
   locked: (retryAfterSeconds: number) =>
     apiError(429, 'mfa_locked', 'Too many wrong codes: this sign-in is locked. Try again later.', {
       headers: { 'Retry-After': String(Math.max(1, retryAfterSeconds)) },

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiOkResponse,
   ApiOperation,
@@ -14,7 +15,9 @@ import type { SessionPrincipal } from '../../platform/request/principal';
 import { Public, SessionOnly } from '../../platform/auth/route-auth';
 import { AuthRateLimit } from '../../platform/auth/rate-limit.decorators';
 import { StepUpProofDto } from '../auth/dto/step-up-proof.dto';
-import { MfaCodeDto, MfaVerifyDto } from './dto/mfa.dto';
+import { MfaCodeDto, MfaPasskeyOptionsRequest, MfaVerifyDto } from './dto/mfa.dto';
+import { PasskeyOptionsResponse, toPasskeyOptionsResponse } from '../passkeys/passkey.responses';
+import { MfaErrors } from './mfa-errors';
 import {
   MfaEnabledResponse,
   MfaRecoveryCodesResponse,
@@ -97,19 +100,44 @@ export class MfaController {
   @Public()
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Second sign-in step: the mfa_token from sign-in plus a TOTP or recovery code',
+    summary: 'Second sign-in step: the mfa_token from sign-in plus a TOTP or recovery code, or a passkey',
     description:
-      'Sets the `didhub_sid` cookie for a session of assurance level `mfa`. The token is single use and lasts 5 minutes; ' +
-      'after 5 wrong codes the sign-in locks for 15 minutes (429 mfa_locked with Retry-After), even for the right code.',
+      'Sets the `didhub_sid` cookie for a session of assurance level `mfa` (`passkey` when a passkey answered). The token is ' +
+      'single use and lasts 5 minutes; after 5 wrong codes or refused passkeys the sign-in locks for 15 minutes (429 mfa_locked ' +
+      'with Retry-After), even for the right code.',
   })
   @ApiOkResponse({ type: SignedInResponse })
-  @ApiUnauthorizedResponse({ description: 'mfa_token_invalid, mfa_code_invalid' })
+  @ApiBadRequestResponse({ description: 'parameter_missing: neither `code` nor `passkey`; parameter_invalid: both.' })
+  @ApiUnauthorizedResponse({ description: 'mfa_token_invalid, mfa_code_invalid, passkey_invalid' })
   @ApiTooManyRequestsResponse({ description: 'mfa_locked' })
   verify(
     @Body() body: MfaVerifyDto,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SignedInResponse> {
+    if (body.passkey !== undefined) {
+      if (body.code !== undefined) throw MfaErrors.oneFactor();
+      return this.verification.verifyPasskey(body.mfa_token, body.passkey, req, res);
+    }
+    if (body.code === undefined) throw MfaErrors.factorMissing();
     return this.verification.verify(body.mfa_token, body.code, req, res);
+  }
+
+  @Post('mfa/passkey-options')
+  @AuthRateLimit()
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Passkey options for the second sign-in step',
+    description:
+      'For a user with a passkey: pass `options` to `navigator.credentials.get()`, then send the result as `passkey` to ' +
+      'POST /v1/auth/mfa/verify with the same `mfa_token`.',
+  })
+  @ApiOkResponse({ type: PasskeyOptionsResponse })
+  @ApiUnauthorizedResponse({ description: 'mfa_token_invalid' })
+  @ApiTooManyRequestsResponse({ description: 'mfa_locked' })
+  async passkeyOptions(@Body() body: MfaPasskeyOptionsRequest, @Req() req: Request): Promise<PasskeyOptionsResponse> {
+    const { options, expiresAt } = await this.verification.passkeyOptions(body.mfa_token, req);
+    return toPasskeyOptionsResponse(options, expiresAt);
   }
 }

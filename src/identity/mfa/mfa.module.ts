@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { SecondFactor } from '../auth/second-factor';
+import { PasskeysModule } from '../passkeys/passkeys.module';
 import { MfaChallengeRepository } from './mfa-challenge.repository';
 import { MfaChallengeService } from './mfa-challenge.service';
 import { MfaCodeAttempts } from './mfa-code-attempts.service';
@@ -18,7 +19,7 @@ import { MfaVerificationService } from './mfa-verification.service';
  */
 @Global()
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, PasskeysModule],
   controllers: [MfaController],
   providers: [
     MfaRepository,

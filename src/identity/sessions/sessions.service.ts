@@ -14,7 +14,12 @@ import {
 } from './session-cookie';
 import { SessionsRepository } from './sessions.repository';
 
-export type AuthLevel = 'password' | 'mfa';
+/** `passkey`: the second factor (or a passkey sign-in) was phishing-resistant; it is also `mfa`. */
+export type AuthLevel = 'password' | 'mfa' | 'passkey';
+
+export function isMultiFactor(level: AuthLevel): boolean {
+  return level === 'mfa' || level === 'passkey';
+}
 
 export interface StartSessionInput {
   userId: string;

@@ -4,7 +4,7 @@ import { validateCronExpression } from 'cron';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { ConfigError } from './config-error';
-import type { AppConfig, EncryptionKey, MailTransport, NodeEnv, OAuthProviderConfig, TracingConfig } from './config.types';
+import type { AppConfig, EncryptionKey, MailTransport, NodeEnv, OAuthProviderConfig, TracingConfig, WebAuthnConfig } from './config.types';
 import { generateDevSecrets, loadOrCreateDevSecrets, readDevSecrets } from './dev-secrets';
 
 export interface LoadOptions {
@@ -69,21 +69,49 @@ function parseTrustProxy(raw: string | null, name = 'TRUST_PROXY'): string[] | n
   return entries.length ? entries : null;
 }
 
-function parseOrigins(raw: string | null): string[] {
-  if (raw === null) return DEFAULT_DASHBOARD_ORIGINS;
+function parseOrigins(raw: string | null, name = 'DASHBOARD_ORIGINS', defaults = DEFAULT_DASHBOARD_ORIGINS): string[] {
+  if (raw === null) return defaults;
   return raw.split(',').map((origin) => {
     const trimmed = origin.trim();
     let url: URL;
     try {
       url = new URL(trimmed);
     } catch {
-      throw new ConfigError(`DASHBOARD_ORIGINS entry "${trimmed}" is not a URL`);
+      throw new ConfigError(`${name} entry "${trimmed}" is not a URL`);
     }
     if (url.origin !== trimmed) {
-      throw new ConfigError(`DASHBOARD_ORIGINS entry "${trimmed}" must be a bare origin like https://host`);
+      throw new ConfigError(`${name} entry "${trimmed}" must be a bare origin like https://host`);
     }
     return trimmed;
   });
+}
+
+/**
+ * The passkey relying party. Its id must be each origin's host or a parent domain of it, or
+ * browsers refuse every ceremony: checked here, at boot, rather than found by users. Unset, it
+ * is the longest domain the origins share (`didhub.io` for the two dashboard hosts).
+ */
+export function parseWebAuthn(rawRpId: string | null, rawOrigins: string | null, dashboardOrigins: string[]): WebAuthnConfig {
+  const origins = parseOrigins(rawOrigins, 'WEBAUTHN_ORIGINS', dashboardOrigins);
+  const hosts = origins.map((origin) => new URL(origin).hostname);
+  const rpId = rawRpId?.trim().toLowerCase() ?? commonDomain(hosts);
+  if (!rpId) throw new ConfigError(`WEBAUTHN_RP_ID is required: the origins ${origins.join(', ')} share no domain`);
+  if (isIP(rpId)) throw new ConfigError(`WEBAUTHN_RP_ID "${rpId}" must be a domain name, not an IP address`);
+  for (const [i, host] of hosts.entries()) {
+    if (host !== rpId && !host.endsWith(`.${rpId}`)) {
+      throw new ConfigError(`WEBAUTHN_RP_ID "${rpId}" is neither the host of ${origins[i]} nor a parent domain of it`);
+    }
+  }
+  return { rpId, rpName: 'DIDHub', origins };
+}
+
+function commonDomain(hosts: string[]): string | null {
+  const labels = hosts.map((host) => host.split('.').reverse());
+  const shared: string[] = [];
+  for (let i = 0; labels.every((l) => i < l.length && l[i] === labels[0][i]); i++) shared.push(labels[0][i]);
+  // A bare top-level domain ("io") is no relying party; a single host ("localhost") is.
+  if (shared.length === 0 || (shared.length === 1 && labels.some((l) => l.length > 1))) return null;
+  return shared.reverse().join('.');
 }
 
 function checkUrl(raw: string | null, name: string, protocols: string[]): string | null {
@@ -254,6 +282,7 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
     encryptionKeys ??= dev.encryptionKeys;
   }
 
+  const dashboardOrigins = parseOrigins(str(env, 'DASHBOARD_ORIGINS'));
   const sessionSecrets = sessionSecret!.split(',').map((s) => s.trim()).filter(Boolean);
   if (sessionSecrets.some((s) => s.length < 32)) {
     throw new ConfigError('SESSION_SECRET entries must be at least 32 characters');
@@ -311,7 +340,8 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
     mailTransport: parseMailTransport(env, nodeEnv, smtpUrl),
     mailDir: resolve(str(env, 'MAIL_DIR') ?? resolve(dataDir, 'mail')),
     mailFrom: str(env, 'MAIL_FROM') ?? 'DIDHub <no-reply@didhub.io>',
-    dashboardOrigins: parseOrigins(str(env, 'DASHBOARD_ORIGINS')),
+    dashboardOrigins,
+    webAuthn: parseWebAuthn(str(env, 'WEBAUTHN_RP_ID'), str(env, 'WEBAUTHN_ORIGINS'), dashboardOrigins),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 65536, 1024, 104857600),
     documentMaxBytes: int(env, 'DOCUMENT_MAX_BYTES', 10485760, 1024, 104857600),
     bcryptCost,

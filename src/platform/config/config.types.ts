@@ -83,6 +83,15 @@ export interface TracingConfig {
   serviceName: string;
 }
 
+/** Passkeys (WebAuthn): the relying party and the origins a ceremony may come from. */
+export interface WebAuthnConfig {
+  /** WEBAUTHN_RP_ID: a domain every origin's host is or ends with. */
+  rpId: string;
+  rpName: string;
+  /** WEBAUTHN_ORIGINS; default the dashboard origins. */
+  origins: string[];
+}
+
 /** The one validated configuration object. Nothing outside src/config/ reads process.env. */
 export interface AppConfig {
   nodeEnv: NodeEnv;
@@ -115,6 +124,7 @@ export interface AppConfig {
   mailDir: string;
   mailFrom: string;
   dashboardOrigins: string[];
+  webAuthn: WebAuthnConfig;
   bodyLimitBytes: number;
   /** Largest compliance document upload, in bytes of the file itself (DOCUMENT_MAX_BYTES). */
   documentMaxBytes: number;

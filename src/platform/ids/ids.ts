@@ -23,6 +23,8 @@ export const ID_PREFIXES = {
   idempotency: 'idem',
   oauthIdentity: 'oid',
   erasureRequest: 'ers',
+  passkey: 'pk',
+  webauthnChallenge: 'wch',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -22,8 +22,8 @@ export interface SessionPrincipal {
   sessionId: string;
   role: string;
   permissions: string[];
-  /** `mfa` when the second factor was passed at sign-in. */
-  authLevel: 'password' | 'mfa';
+  /** `mfa` when the second factor was passed at sign-in; `passkey` when that factor was a passkey. */
+  authLevel: 'password' | 'mfa' | 'passkey';
   /** When the user last proved who they are (sign-in or step-up); for reauthentication checks. */
   authenticatedAt: Date;
   account?: PrincipalAccount;

@@ -1,6 +1,7 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { PasskeyAssertionRequest } from '../../auth/dto/passkey-credential.request';
 import { MFA_CODE_DESCRIPTION } from '../../auth/dto/step-up-proof.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -21,10 +22,29 @@ export class MfaVerifyDto {
   @MaxLength(256)
   mfa_token: string;
 
-  @ApiProperty({ example: '123456', description: MFA_CODE_DESCRIPTION })
+  @ApiPropertyOptional({ example: '123456', description: `${MFA_CODE_DESCRIPTION} Send this or \`passkey\`.` })
+  @IsOptional()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(32)
-  code: string;
+  code?: string;
+
+  @ApiPropertyOptional({
+    type: PasskeyAssertionRequest,
+    description: 'Instead of `code`: a passkey assertion (`credential.toJSON()`) for options from POST /v1/auth/mfa/passkey-options.',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PasskeyAssertionRequest)
+  passkey?: PasskeyAssertionRequest;
+}
+
+export class MfaPasskeyOptionsRequest {
+  @ApiProperty({ description: 'The `mfa_token` from the sign-in response.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(256)
+  mfa_token: string;
 }
