@@ -31,6 +31,8 @@ export class AccountAuthController {
   ) {}
 
   @Post('switch-account')
+  // A member held to one account's MFA policy can still go and work in another account.
+  @SessionOnly({ duringMfaSetup: true })
   @HttpCode(200)
   @ApiOperation({
     operationId: 'switchAccount',

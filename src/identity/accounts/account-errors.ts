@@ -24,5 +24,22 @@ export const AccountErrors = {
       'invitation_email_mismatch',
       'This invitation was sent to a different e-mail address: sign in as that user (or sign up with it) to accept it.',
     ),
+  policyOwnerOnly: () => apiError(403, 'owner_role_required', "Only an owner can change the account's sign-in policy."),
+  policyOwnerBelow: (policy: string) =>
+    apiError(
+      409,
+      'mfa_policy_not_met_by_you',
+      policy === 'phishing_resistant'
+        ? 'Sign in with a passkey (or register one in this session) before requiring passkeys of every member.'
+        : 'Sign in with a second factor (or set one up in this session) before requiring it of every member.',
+      { param: 'mfa_policy' },
+    ),
+  policyNeedsSession: () =>
+    apiError(403, 'session_required', "The sign-in policy is changed from a signed-in dashboard session, not with an API key."),
+  resetOwnFactor: () =>
+    apiError(400, 'parameter_invalid', 'To remove your own second factor use POST /v1/auth/mfa/disable or DELETE /v1/auth/passkeys/{id}.', {
+      param: 'id',
+    }),
+  updateEmpty: () => apiError(400, 'parameter_missing', 'Send name, mfa_policy or mfa_grace_period_days.', { param: 'name' }),
   accountClosed: () => apiError(403, 'account_closed', 'This account is closed.'),
 };

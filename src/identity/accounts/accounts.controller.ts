@@ -51,14 +51,21 @@ export class AccountsController {
   @Patch()
   @Authenticated()
   @ApiOperation({
-    summary: 'Rename the current account',
-    description: 'A session of an owner or admin, or an API key with the `*` scope (a narrower key gets 403 `insufficient_permissions`).',
+    summary: "Rename the current account, or set its members' sign-in policy",
+    description:
+      '`name`: a session of an owner or admin, or an API key with the `*` scope (a narrower key gets 403 `insufficient_permissions`). ' +
+      '`mfa_policy` / `mfa_grace_period_days`: an owner’s session that signed in or stepped up within 10 minutes; members who do not ' +
+      'meet the new policy are mailed the deadline. See GET /v1/account/mfa-compliance.',
   })
   @ApiOkResponse({ type: AccountResponseDto })
-  @ApiBadRequestResponse({ description: 'parameter_invalid (param `name`).' })
-  @ApiForbiddenResponse({ description: 'insufficient_role: a member; insufficient_permissions: an API key without `*`; csrf_origin_mismatch.' })
+  @ApiBadRequestResponse({ description: 'parameter_invalid (param `name`, `mfa_policy` or `mfa_grace_period_days`); parameter_missing: nothing to change.' })
+  @ApiForbiddenResponse({
+    description:
+      'insufficient_role: a member; insufficient_permissions: an API key without `*`; owner_role_required, session_required, ' +
+      'reauthentication_required (policy); csrf_origin_mismatch.',
+  })
   update(@CurrentPrincipal() principal: Principal, @Body() body: UpdateAccountDto): Promise<AccountResponseDto> {
-    return this.accounts.rename(principal as CustomerPrincipal, body.name);
+    return this.accounts.update(principal as CustomerPrincipal, body);
   }
 
   @Get('members')

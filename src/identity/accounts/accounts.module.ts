@@ -7,10 +7,23 @@ import { InvitationsRepository } from './invitations.repository';
 import { InvitationsService } from './invitations.service';
 import { MembersRepository } from './members.repository';
 import { MembersService } from './members.service';
+import { PasskeysModule } from '../passkeys/passkeys.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { SignInPolicyController } from './sign-in-policy.controller';
+import { SignInPolicyService } from './sign-in-policy.service';
 
-/** Accounts, members and roles, invitations, and switching the session's account. */
+/** Accounts, members and roles, invitations, switching the session's account, and the members' sign-in policy. */
 @Module({
-  controllers: [AccountsController, AccountAuthController],
-  providers: [AccountsRepository, AccountsService, MembersRepository, MembersService, InvitationsRepository, InvitationsService],
+  imports: [PasskeysModule, SessionsModule],
+  controllers: [AccountsController, AccountAuthController, SignInPolicyController],
+  providers: [
+    AccountsRepository,
+    AccountsService,
+    MembersRepository,
+    MembersService,
+    InvitationsRepository,
+    InvitationsService,
+    SignInPolicyService,
+  ],
 })
 export class AccountsModule {}

@@ -9,12 +9,15 @@ const ACCOUNT_SELECT = {
   apiKeysEnabled: true,
   createdAt: true,
   updatedAt: true,
+  mfaPolicy: true,
+  mfaGraceUntil: true,
 } as const;
 
 /** ACCOUNT_SELECT's columns, by primary key. */
 const FIND_ACCOUNT: PreparedStatement = {
   name: 'account_find',
-  text: `SELECT id, name, status, api_keys_enabled AS "apiKeysEnabled", created_at AS "createdAt", updated_at AS "updatedAt"
+  text: `SELECT id, name, status, api_keys_enabled AS "apiKeysEnabled", created_at AS "createdAt", updated_at AS "updatedAt",
+           mfa_policy AS "mfaPolicy", mfa_grace_until AS "mfaGraceUntil"
          FROM accounts WHERE id = $1`,
 };
 
@@ -25,6 +28,8 @@ export interface AccountRow {
   apiKeysEnabled: boolean;
   createdAt: Date;
   updatedAt: Date;
+  mfaPolicy: string;
+  mfaGraceUntil: Date | null;
 }
 
 export interface AccountMembershipRow {
@@ -44,6 +49,10 @@ export class AccountsRepository {
 
   rename(id: string, name: string): Promise<AccountRow> {
     return this.prisma.account.update({ where: { id }, data: { name }, select: ACCOUNT_SELECT });
+  }
+
+  setMfaPolicy(id: string, mfaPolicy: string, mfaGraceUntil: Date | null): Promise<AccountRow> {
+    return this.prisma.account.update({ where: { id }, data: { mfaPolicy, mfaGraceUntil }, select: ACCOUNT_SELECT });
   }
 
   async membership(accountId: string, userId: string): Promise<AccountMembershipRow | null> {

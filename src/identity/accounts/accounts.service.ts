@@ -5,11 +5,15 @@ import { CommonErrors } from '../../platform/errors/common-errors';
 import { AccountErrors } from './account-errors';
 import { requireManager } from './account-roles';
 import { AccountsRepository } from './accounts.repository';
-import { toAccountResponse, type AccountResponseDto } from './dto/account.dto';
+import { toAccountResponse, type AccountResponseDto, type UpdateAccountDto } from './dto/account.dto';
+import { SignInPolicyService } from './sign-in-policy.service';
 
 @Injectable()
 export class AccountsService {
-  constructor(private readonly accounts: AccountsRepository) {}
+  constructor(
+    private readonly accounts: AccountsRepository,
+    private readonly policy: SignInPolicyService,
+  ) {}
 
   /** The account the caller acts for: the session's current account, or the key's. */
   async current(principal: CustomerPrincipal): Promise<AccountResponseDto> {
@@ -19,6 +23,22 @@ export class AccountsService {
     const account = known ?? (await this.accounts.find(principal.accountId));
     if (!account) throw CommonErrors.notFound('account');
     return toAccountResponse(account);
+  }
+
+  /**
+   * PATCH /v1/account: the name (owners and admins, or a `*` key), the sign-in policy (an owner's
+   * session after a step-up; never a key, which the policy does not bind either).
+   */
+  async update(principal: CustomerPrincipal, change: UpdateAccountDto): Promise<AccountResponseDto> {
+    const policyChange = change.mfa_policy !== undefined || change.mfa_grace_period_days !== undefined;
+    if (change.name === undefined && !policyChange) throw AccountErrors.updateEmpty();
+    if (policyChange && principal.kind !== 'session') throw AccountErrors.policyNeedsSession();
+    let result: AccountResponseDto | null = null;
+    if (change.name !== undefined) result = await this.rename(principal, change.name);
+    if (policyChange) {
+      result = toAccountResponse(await this.policy.setPolicy(principal as SessionPrincipal, change.mfa_policy, change.mfa_grace_period_days));
+    }
+    return result!;
   }
 
   /** Owners and admins rename with a session; an API key needs the `*` scope (DESIGN §6). */

@@ -9,7 +9,7 @@ const MEMBER_SELECT = {
   role: true,
   permissions: true,
   createdAt: true,
-  user: { select: { email: true, name: true } },
+  user: { select: { email: true, name: true, mfaEnabled: true } },
 } as const;
 
 export interface MemberRow {
@@ -19,7 +19,7 @@ export interface MemberRow {
   role: string;
   permissions: string[];
   createdAt: Date;
-  user: { email: string; name: string };
+  user: { email: string; name: string; mfaEnabled: boolean };
 }
 
 export interface MemberListCursor {

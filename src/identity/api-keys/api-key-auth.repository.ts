@@ -16,6 +16,8 @@ export interface ApiKeyAuthRow {
   accountUpdatedAt: Date;
   accountReadPerMinute: number | null;
   accountWritePerMinute: number | null;
+  accountMfaPolicy: string;
+  accountMfaGraceUntil: Date | null;
 }
 
 /**
@@ -27,7 +29,8 @@ const FIND_BY_HASH: PreparedStatement = {
   text: `SELECT k.id, k.account_id AS "accountId", k.scopes, k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt",
            k.last_used_at AS "lastUsedAt", a.status AS "accountStatus", a.name AS "accountName",
            a.api_keys_enabled AS "accountApiKeysEnabled", a.created_at AS "accountCreatedAt", a.updated_at AS "accountUpdatedAt",
-           a.rate_limit_read_per_minute AS "accountReadPerMinute", a.rate_limit_write_per_minute AS "accountWritePerMinute"
+           a.rate_limit_read_per_minute AS "accountReadPerMinute", a.rate_limit_write_per_minute AS "accountWritePerMinute",
+           a.mfa_policy AS "accountMfaPolicy", a.mfa_grace_until AS "accountMfaGraceUntil"
          FROM api_keys k JOIN accounts a ON a.id = k.account_id
          WHERE k.key_hash = $1`,
 };

@@ -33,6 +33,8 @@ export class ApiKeyVerifier {
       updatedAt: key.accountUpdatedAt,
       rateLimitReadPerMinute: key.accountReadPerMinute,
       rateLimitWritePerMinute: key.accountWritePerMinute,
+      mfaPolicy: key.accountMfaPolicy,
+      mfaGraceUntil: key.accountMfaGraceUntil,
     };
     return { kind: 'api_key', apiKeyId: key.id, accountId: key.accountId, scopes: key.scopes, account };
   }

@@ -13,6 +13,6 @@ import { RequestAuthenticator } from './request-authenticator';
 @Module({
   imports: [SessionsModule, ApiKeysModule],
   providers: [RecentSignIn, { provide: Authenticator, useClass: RequestAuthenticator }],
-  exports: [Authenticator],
+  exports: [Authenticator, RecentSignIn],
 })
 export class AuthCoreModule {}

@@ -39,6 +39,14 @@ export const AuthErrors = {
     apiError(400, 'parameter_missing', 'Multi-factor authentication is on: send a current code (code) or a passkey (passkey); the password alone is not enough.', {
       param: 'code',
     }),
+  mfaSetupRequired: (policy: string) =>
+    apiError(
+      403,
+      'mfa_setup_required',
+      policy === 'phishing_resistant'
+        ? 'This account requires a passkey for every member: register one with POST /v1/auth/passkeys/registration-options, then sign in with it.'
+        : 'This account requires a second factor for every member: set up a passkey or an authenticator app (POST /v1/auth/mfa/setup-start), then continue.',
+    ),
   oneProof: () => apiError(400, 'parameter_invalid', 'Send either code or passkey, not both.', { param: 'passkey' }),
   weakPassword: (param: string, reason: string) => apiError(400, 'password_too_weak', `${param} ${reason}`, { param }),
 };

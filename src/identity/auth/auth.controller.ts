@@ -105,7 +105,7 @@ export class AuthController {
   }
 
   @Post('logout')
-  @SessionOnly()
+  @SessionOnly({ duringMfaSetup: true })
   @HttpCode(204)
   @ApiOperation({ operationId: 'logOut', summary: 'Sign out: revokes this session and clears the cookie' })
   @ApiNoContentResponse()
@@ -115,7 +115,7 @@ export class AuthController {
   }
 
   @Get('me')
-  @SessionOnly()
+  @SessionOnly({ duringMfaSetup: true })
   @ApiOperation({ operationId: 'getCurrentUser', summary: 'Who is signed in, the account this session acts for, and the session' })
   @ApiOkResponse({ type: SignedInResponse })
   async me(@CurrentPrincipal() principal: SessionPrincipal): Promise<SignedInResponse> {

@@ -22,7 +22,7 @@ export interface LoginUserRow {
 
 export interface SignedInView {
   user: { id: string; email: string; name: string; emailVerifiedAt: Date | null; mfaEnabled: boolean };
-  account: { id: string; name: string };
+  account: { id: string; name: string; mfaPolicy: string; mfaGraceUntil: Date | null };
   role: string;
 }
 
@@ -98,7 +98,7 @@ export class AuthRepository {
       where: { accountId_userId: { accountId, userId } },
       select: {
         role: true,
-        account: { select: { id: true, name: true } },
+        account: { select: { id: true, name: true, mfaPolicy: true, mfaGraceUntil: true } },
         user: { select: { id: true, email: true, name: true, emailVerifiedAt: true, mfaEnabled: true } },
       },
     });

@@ -92,6 +92,8 @@ export class RequestAuthenticator extends Authenticator {
         throw AuthErrors.csrfOriginMismatch();
       }
     }
+    // The account's MFA policy, after the grace period: only setting up a factor (and signing out) remains.
+    if (principal.mfaSetup?.setupOnly && !route.duringMfaSetup) throw AuthErrors.mfaSetupRequired(principal.mfaSetup.policy);
     this.authorise(principal, route);
     if (route.recentAuth) await this.recentSignIn.assert(principal);
     return principal;

@@ -15,7 +15,7 @@ export class StepUpController {
 
   @Post('reauthenticate')
   @AuthRateLimit()
-  @SessionOnly()
+  @SessionOnly({ duringMfaSetup: true })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Step-up: prove it is still you, for 10 minutes of sensitive actions',

@@ -46,6 +46,11 @@ export class MfaFactorService {
     return burnt ? 'recovery_code' : null;
   }
 
+  /** TOTP off and recovery codes gone; false when it was not on. */
+  turnOff(userId: string): Promise<boolean> {
+    return this.repo.disable(userId);
+  }
+
   newRecoveryCodes(): { codes: string[]; rows: { id: string; codeHmac: string }[] } {
     const codes = newRecoveryCodes();
     return { codes, rows: codes.map((c) => ({ id: `mfarc_${randomBase62(22)}`, codeHmac: hashRecoveryCode(c, this.keyedHash) })) };

@@ -40,7 +40,7 @@ export class MfaController {
   ) {}
 
   @Post('mfa/setup-start')
-  @SessionOnly({ recentAuth: true })
+  @SessionOnly({ recentAuth: true, duringMfaSetup: true })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Start TOTP setup: a new secret, its otpauth URL and a QR code',
@@ -54,7 +54,7 @@ export class MfaController {
 
   @Post('mfa/setup-confirm')
   @AuthRateLimit()
-  @SessionOnly({ recentAuth: true })
+  @SessionOnly({ recentAuth: true, duringMfaSetup: true })
   @HttpCode(200)
   @ApiOperation({ summary: 'Confirm TOTP setup with a current code; returns the recovery codes once' })
   @ApiOkResponse({ type: MfaEnabledResponse })

@@ -36,7 +36,7 @@ export class PasskeysController {
   constructor(private readonly passkeys: PasskeysService) {}
 
   @Post('passkeys/registration-options')
-  @SessionOnly({ recentAuth: true })
+  @SessionOnly({ recentAuth: true, duringMfaSetup: true })
   @HttpCode(200)
   @ApiOperation({
     operationId: 'passkeyRegistrationOptions',
@@ -52,7 +52,7 @@ export class PasskeysController {
 
   @Post('passkeys/register')
   @AuthRateLimit()
-  @SessionOnly({ recentAuth: true })
+  @SessionOnly({ recentAuth: true, duringMfaSetup: true })
   @ApiOperation({
     operationId: 'registerPasskey',
     summary: 'Finish registering a passkey',
@@ -68,7 +68,7 @@ export class PasskeysController {
   }
 
   @Get('passkeys')
-  @SessionOnly()
+  @SessionOnly({ duringMfaSetup: true })
   @ApiOperation({ operationId: 'listPasskeys', summary: "The signed-in user's passkeys", description: 'Oldest first; never a key.' })
   @ApiOkResponse({ type: PasskeyListResponse })
   async list(@CurrentPrincipal() principal: SessionPrincipal): Promise<PasskeyListResponse> {
@@ -106,7 +106,7 @@ export class PasskeysController {
 
   @Post('passkeys/step-up-options')
   @AuthRateLimit()
-  @SessionOnly()
+  @SessionOnly({ duringMfaSetup: true })
   @HttpCode(200)
   @ApiOperation({
     operationId: 'passkeyStepUpOptions',

@@ -15,7 +15,8 @@ const FIND_FOR_AUTH: PreparedStatement = {
            s.idle_expires_at AS "idleExpiresAt", s.absolute_expires_at AS "absoluteExpiresAt", s.revoked_at AS "revokedAt",
            m.role, m.permissions, a.status AS "accountStatus", a.name AS "accountName",
            a.api_keys_enabled AS "accountApiKeysEnabled", a.created_at AS "accountCreatedAt", a.updated_at AS "accountUpdatedAt",
-           a.rate_limit_read_per_minute AS "accountReadPerMinute", a.rate_limit_write_per_minute AS "accountWritePerMinute"
+           a.rate_limit_read_per_minute AS "accountReadPerMinute", a.rate_limit_write_per_minute AS "accountWritePerMinute",
+           a.mfa_policy AS "accountMfaPolicy", a.mfa_grace_until AS "accountMfaGraceUntil"
          FROM sessions s
          LEFT JOIN memberships m ON m.account_id = s.account_id AND m.user_id = s.user_id
          LEFT JOIN accounts a ON a.id = s.account_id
@@ -43,6 +44,8 @@ export interface SessionAuthRow {
   accountUpdatedAt: Date | null;
   accountReadPerMinute: number | null;
   accountWritePerMinute: number | null;
+  accountMfaPolicy: string | null;
+  accountMfaGraceUntil: Date | null;
 }
 
 export interface NewSession {

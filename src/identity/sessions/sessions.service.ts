@@ -12,6 +12,7 @@ import {
   SessionCookieCodec,
   sessionSecretMatches,
 } from './session-cookie';
+import { policyStanding } from './mfa-policy-standing';
 import { SessionsRepository } from './sessions.repository';
 
 /** `passkey`: the second factor (or a passkey sign-in) was phishing-resistant; it is also `mfa`. */
@@ -96,8 +97,20 @@ export class SessionsService {
       const idleExpiresAt = new Date(Math.min(now + this.idleMs, session.absoluteExpiresAt.getTime()));
       await this.sessions.touch(session.id, new Date(now), idleExpiresAt, new Date(now - this.refreshMs));
     }
+    // The account's sign-in policy is judged per request, so a policy switched on reaches live
+    // sessions too (after their grace period), and a factor set up in this session lifts it at once.
+    const standing = policyStanding(session.accountMfaPolicy ?? 'off', session.accountMfaGraceUntil, session.authLevel, new Date(now));
     return {
       kind: 'session',
+      ...(standing.kind === 'compliant'
+        ? {}
+        : {
+            mfaSetup: {
+              policy: standing.policy,
+              graceUntil: standing.kind === 'grace' ? standing.until : session.accountMfaGraceUntil,
+              setupOnly: standing.kind === 'setup_only',
+            },
+          }),
       userId: session.userId,
       accountId: session.accountId,
       sessionId: session.id,
@@ -115,6 +128,8 @@ export class SessionsService {
         updatedAt: session.accountUpdatedAt!,
         rateLimitReadPerMinute: session.accountReadPerMinute,
         rateLimitWritePerMinute: session.accountWritePerMinute,
+        mfaPolicy: session.accountMfaPolicy ?? 'off',
+        mfaGraceUntil: session.accountMfaGraceUntil,
       },
     };
   }

@@ -15,7 +15,7 @@ export const ADMIN_SCHEME = 'admin_token';
 export type RouteAuth =
   | { kind: 'public' }
   | { kind: 'admin' }
-  | { kind: 'customer'; sessionOnly: boolean; scope: string | null; recentAuth?: boolean };
+  | { kind: 'customer'; sessionOnly: boolean; scope: string | null; recentAuth?: boolean; duringMfaSetup?: boolean };
 
 export const DEFAULT_ROUTE_AUTH: RouteAuth = { kind: 'customer', sessionOnly: false, scope: null };
 
@@ -25,14 +25,17 @@ export const Public = () => SetMetadata(ROUTE_AUTH, { kind: 'public' } satisfies
 /**
  * Dashboard only: a bearer API key gets 403 session_required. `recentAuth` marks a sensitive
  * action: the session must have signed in or stepped up within the last 10 minutes, else 403
- * reauthentication_required.
+ * reauthentication_required. `duringMfaSetup` marks the few routes a session that must first set up
+ * a second factor (its account's MFA policy, after the grace period) may still use; every other
+ * route answers it 403 mfa_setup_required.
  */
-export const SessionOnly = (options: { recentAuth?: boolean } = {}) =>
+export const SessionOnly = (options: { recentAuth?: boolean; duringMfaSetup?: boolean } = {}) =>
   SetMetadata(ROUTE_AUTH, {
     kind: 'customer',
     sessionOnly: true,
     scope: null,
     ...(options.recentAuth ? { recentAuth: true } : {}),
+    ...(options.duringMfaSetup ? { duringMfaSetup: true } : {}),
   } satisfies RouteAuth);
 
 /** Either scheme, but the key's scopes or the member's permissions must include `scope`. */

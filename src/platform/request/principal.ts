@@ -12,6 +12,9 @@ export interface PrincipalAccount {
   /** The operator's per-account budgets (null: the configured default). */
   rateLimitReadPerMinute: number | null;
   rateLimitWritePerMinute: number | null;
+  /** The sign-in policy for members' sessions (API keys are not subject to it). */
+  mfaPolicy: string;
+  mfaGraceUntil: Date | null;
 }
 
 /** Who is calling, as established by the global guard. */
@@ -27,6 +30,11 @@ export interface SessionPrincipal {
   /** When the user last proved who they are (sign-in or step-up); for reauthentication checks. */
   authenticatedAt: Date;
   account?: PrincipalAccount;
+  /**
+   * Present when this sign-in does not meet the account's MFA policy: until `graceUntil` the
+   * session works normally; after it (`setupOnly`) it may only set up a second factor.
+   */
+  mfaSetup?: { policy: string; graceUntil: Date | null; setupOnly: boolean };
 }
 
 export interface ApiKeyPrincipal {

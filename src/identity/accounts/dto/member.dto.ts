@@ -47,6 +47,11 @@ export class UpdateMemberDto {
   permissions?: string[];
 }
 
+export class MemberFactorsResponse {
+  @ApiProperty({ description: 'An authenticator app (TOTP) is set up.' }) totp: boolean;
+  @ApiProperty({ description: 'How many passkeys the member has registered.' }) passkeys: number;
+}
+
 export class MemberResponseDto {
   @ApiProperty({ example: 'mem_4fQzT0bW9yXk2LmN8pRs1a', description: 'The membership id.' }) id: string;
   @ApiProperty({ enum: ['member'] }) object: 'member';
@@ -57,13 +62,15 @@ export class MemberResponseDto {
   @ApiProperty({ enum: ROLES }) role: string;
   @ApiProperty({ type: [String] }) permissions: string[];
   @ApiProperty({ format: 'date-time' }) created_at: string;
+  @ApiPropertyOptional({ type: MemberFactorsResponse, description: "The member's second factors (in the member list)." })
+  factors?: MemberFactorsResponse;
 }
 
 export class MemberListResponseDto extends ListEnvelopeDto {
   @ApiProperty({ type: [MemberResponseDto] }) data: MemberResponseDto[];
 }
 
-export function toMemberResponse(row: MemberRow): MemberResponseDto {
+export function toMemberResponse(row: MemberRow, passkeys?: number): MemberResponseDto {
   return {
     id: row.id,
     object: 'member',
@@ -74,5 +81,6 @@ export function toMemberResponse(row: MemberRow): MemberResponseDto {
     role: row.role,
     permissions: row.permissions,
     created_at: row.createdAt.toISOString(),
+    ...(passkeys === undefined ? {} : { factors: { totp: row.user.mfaEnabled, passkeys } }),
   };
 }
