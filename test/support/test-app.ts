@@ -60,6 +60,8 @@ export interface StartOptions {
   database?: DatabaseHandle;
   /** Collect every log line the app writes into this array. */
   captureLogs?: string[];
+  /** Listen on this port instead of an ephemeral one (when the configuration must name the origin, e.g. WebAuthn). */
+  port?: number;
 }
 
 /**
@@ -84,7 +86,7 @@ export async function startTestApp(options: StartOptions = {}): Promise<TestApp>
     await database?.close();
     throw error;
   }
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   const scheme = config.trustProxy && !config.tlsCertFile ? 'http' : 'https';
   const url = `${scheme}://127.0.0.1:${port}`;
