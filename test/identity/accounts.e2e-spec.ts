@@ -108,6 +108,7 @@ describe('accounts, members and roles', () => {
         role: 'owner',
         permissions: [],
         created_at: expect.any(String),
+        factors: { totp: false, passkeys: 0 },
       });
       expect(JSON.stringify(all.body)).not.toContain(outsider.userId);
 

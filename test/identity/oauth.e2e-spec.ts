@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import speakeasy from 'speakeasy';
 import request from 'supertest';
 import { seedUser, sessionClient, uniqueEmail } from '../support/seed';
+import { SoftwareAuthenticator } from '../support/software-authenticator';
 import { startTestApp, TEST_ORIGIN, type TestApp, type TestClient } from '../support/test-app';
 
 const CLIENT_ID = 'didhub-test';
@@ -162,6 +163,26 @@ describe('OAuth / OpenID Connect sign-in (against a real oidc-provider)', () => 
     expect(verified.status).toBe(200);
     expect(verified.body.user.id).toBe(user.userId);
     expect(verified.body.session.auth_level).toBe('mfa');
+    expect(sessionCookieOf(verified)).toBeDefined();
+  });
+
+  it('stops at the factor for a user with only a passkey, and the passkey finishes the OAuth sign-in', async () => {
+    const user = await seedUser(t);
+    const client = await sessionClient(t, user);
+    const authenticator = new SoftwareAuthenticator({ origin: TEST_ORIGIN, rpId: 'didhub.io' });
+    const registration = await client.post('/v1/auth/passkeys/registration-options').send({});
+    expect((await client.post('/v1/auth/passkeys/register').send({ credential: authenticator.register(registration.body.options) })).status).toBe(201);
+
+    const res = await oauthSignIn({ email: user.email, email_verified: true });
+    expect(res.status).toBe(303);
+    expect(sessionCookieOf(res)).toBeUndefined();
+    const mfaToken = decodeURIComponent(new URL(res.headers.location).hash.replace(/^#mfa_token=/, ''));
+    const options = await t.http().post('/v1/auth/mfa/passkey-options').send({ mfa_token: mfaToken });
+    expect(options.status).toBe(200);
+    const verified = await t.http().post('/v1/auth/mfa/verify').send({ mfa_token: mfaToken, passkey: authenticator.assert(options.body.options) });
+    expect(verified.status).toBe(200);
+    expect(verified.body.user.id).toBe(user.userId);
+    expect(verified.body.session.auth_level).toBe('passkey');
     expect(sessionCookieOf(verified)).toBeDefined();
   });
 

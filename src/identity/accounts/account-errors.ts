@@ -40,6 +40,6 @@ export const AccountErrors = {
     apiError(400, 'parameter_invalid', 'To remove your own second factor use POST /v1/auth/mfa/disable or DELETE /v1/auth/passkeys/{id}.', {
       param: 'id',
     }),
-  updateEmpty: () => apiError(400, 'parameter_missing', 'Send name, mfa_policy or mfa_grace_period_days.', { param: 'name' }),
+  updateEmpty: () => apiError(400, 'parameter_invalid', 'Send name, mfa_policy or mfa_grace_period_days.', { param: 'name' }),
   accountClosed: () => apiError(403, 'account_closed', 'This account is closed.'),
 };

@@ -7,14 +7,13 @@ import { InvitationsRepository } from './invitations.repository';
 import { InvitationsService } from './invitations.service';
 import { MembersRepository } from './members.repository';
 import { MembersService } from './members.service';
-import { PasskeysModule } from '../passkeys/passkeys.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { SignInPolicyController } from './sign-in-policy.controller';
 import { SignInPolicyService } from './sign-in-policy.service';
 
 /** Accounts, members and roles, invitations, switching the session's account, and the members' sign-in policy. */
 @Module({
-  imports: [PasskeysModule, SessionsModule],
+  imports: [SessionsModule],
   controllers: [AccountsController, AccountAuthController, SignInPolicyController],
   providers: [
     AccountsRepository,

@@ -8,8 +8,8 @@ import { AccountErrors } from './account-errors';
 import { requireManager } from './account-roles';
 import type { InvitationResponseDto } from './dto/invitation.dto';
 import { toMemberResponse, type AddMemberDto, type MemberResponseDto, type UpdateMemberDto } from './dto/member.dto';
-import { PasskeyFactors } from '../passkeys/passkey-factors.service';
 import { InvitationsService } from './invitations.service';
+import { MemberFactors } from './member-factors';
 import { MembersRepository, type LockedAccountMembers, type MemberListCursor, type MemberRow } from './members.repository';
 
 const CURSOR_SCOPE = 'members';
@@ -21,13 +21,13 @@ export class MembersService {
     private readonly members: MembersRepository,
     private readonly invitations: InvitationsService,
     private readonly cursors: CursorCodec,
-    private readonly passkeys: PasskeyFactors,
+    private readonly factors: MemberFactors,
   ) {}
 
   async list(principal: SessionPrincipal, limit = DEFAULT_LIMIT, cursor?: string): Promise<ListResponse<MemberResponseDto>> {
     const after = cursor ? this.decodeCursor(cursor) : null;
     const rows = await this.members.list(principal.accountId, limit + 1, after);
-    const passkeys = await this.passkeys.countByUsers(rows.map((r) => r.userId));
+    const passkeys = await this.factors.passkeyCounts(rows.map((r) => r.userId));
     return toListPage(rows, limit, (row) => toMemberResponse(row, passkeys.get(row.userId) ?? 0), (row) =>
       this.cursors.encodePosition(CURSOR_SCOPE, row.createdAt, row.id),
     );

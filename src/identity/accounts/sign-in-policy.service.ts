@@ -5,13 +5,12 @@ import { CommonErrors } from '../../platform/errors/common-errors';
 import { isIdOf } from '../../platform/ids/ids';
 import { APP_LOGGER } from '../../platform/logging/logger';
 import { MailService } from '../../platform/mail/mail.service';
-import { RecentSignIn } from '../auth/recent-sign-in';
-import { SecondFactor } from '../auth/second-factor';
-import { PasskeyFactors } from '../passkeys/passkey-factors.service';
+import { RecentAuthCheck } from '../../platform/auth/recent-auth-check';
 import { type MfaPolicy, policyStanding } from '../sessions/mfa-policy-standing';
 import { SessionsService } from '../sessions/sessions.service';
 import { AccountErrors } from './account-errors';
 import { requireManager } from './account-roles';
+import { MemberFactors } from './member-factors';
 import { type AccountRow, AccountsRepository } from './accounts.repository';
 import { type MemberListCursor, type MemberRow, MembersRepository } from './members.repository';
 
@@ -41,10 +40,9 @@ export class SignInPolicyService {
   constructor(
     private readonly accounts: AccountsRepository,
     private readonly members: MembersRepository,
-    private readonly passkeys: PasskeyFactors,
-    private readonly secondFactor: SecondFactor,
+    private readonly factors: MemberFactors,
     private readonly sessions: SessionsService,
-    private readonly recentSignIn: RecentSignIn,
+    private readonly recentSignIn: RecentAuthCheck,
     private readonly mail: MailService,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
@@ -97,7 +95,7 @@ export class SignInPolicyService {
     if (!member) throw CommonErrors.notFound('member');
     if (member.userId === principal.userId) throw AccountErrors.resetOwnFactor();
     if (member.role === 'owner' && principal.role !== 'owner') throw AccountErrors.ownerRequired();
-    const removed = await this.secondFactor.resetAll(member.userId);
+    const removed = await this.factors.resetAll(member.userId);
     const revoked = await this.sessions.revokeAllForUser(member.userId);
     this.logger.warn(
       {
@@ -144,7 +142,7 @@ export class SignInPolicyService {
     let after: MemberListCursor | null = null;
     for (;;) {
       const rows = await this.members.list(accountId, PAGE, after);
-      const passkeys = await this.passkeys.countByUsers(rows.map((r) => r.userId));
+      const passkeys = await this.factors.passkeyCounts(rows.map((r) => r.userId));
       for (const member of rows) yield { member, factors: { totp: member.user.mfaEnabled, passkeys: passkeys.get(member.userId) ?? 0 } };
       if (rows.length < PAGE) return;
       const last = rows[rows.length - 1];

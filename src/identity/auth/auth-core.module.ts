@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { Authenticator } from '../../platform/auth/authenticator';
+import { RecentAuthCheck } from '../../platform/auth/recent-auth-check';
 import { SessionsModule } from '../sessions/sessions.module';
 import { RecentSignIn } from './recent-sign-in';
 import { RequestAuthenticator } from './request-authenticator';
@@ -12,7 +13,11 @@ import { RequestAuthenticator } from './request-authenticator';
 @Global()
 @Module({
   imports: [SessionsModule, ApiKeysModule],
-  providers: [RecentSignIn, { provide: Authenticator, useClass: RequestAuthenticator }],
-  exports: [Authenticator, RecentSignIn],
+  providers: [
+    RecentSignIn,
+    { provide: Authenticator, useClass: RequestAuthenticator },
+    { provide: RecentAuthCheck, useExisting: RecentSignIn },
+  ],
+  exports: [Authenticator, RecentAuthCheck],
 })
 export class AuthCoreModule {}

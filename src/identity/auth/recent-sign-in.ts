@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../platform/request/principal';
+import type { RecentAuthCheck } from '../../platform/auth/recent-auth-check';
 import { AuthErrors } from './auth-errors';
 import { isMultiFactor } from '../sessions/sessions.service';
 import { SecondFactor } from './second-factor';
@@ -18,7 +19,7 @@ export function isRecentlyAuthenticated(principal: Principal, nowMs = Date.now()
  * turned on is recent, but weaker than the account now demands).
  */
 @Injectable()
-export class RecentSignIn {
+export class RecentSignIn implements RecentAuthCheck {
   constructor(private readonly secondFactor: SecondFactor) {}
 
   async assert(principal: Principal): Promise<void> {

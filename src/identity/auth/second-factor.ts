@@ -31,10 +31,4 @@ export abstract class SecondFactor {
    * passkey_invalid (naming `param`) when it is not one.
    */
   abstract acceptPasskey(userId: string, assertion: PasskeyAssertionRequest, param: string): Promise<void>;
-
-  /**
-   * Removes every second factor of the user (TOTP, recovery codes, passkeys): an admin's reset
-   * of a member who lost theirs. Says what was there.
-   */
-  abstract resetAll(userId: string): Promise<{ totp: boolean; passkeys: number }>;
 }

@@ -30,12 +30,6 @@ export class MfaSecondFactor extends SecondFactor {
     return this.attempts.accept(userId, code);
   }
 
-  async resetAll(userId: string): Promise<{ totp: boolean; passkeys: number }> {
-    const totp = await this.factors.turnOff(userId);
-    const passkeys = await this.passkeys.removeAllForUser(userId);
-    return { totp, passkeys };
-  }
-
   async acceptPasskey(userId: string, assertion: PasskeyAssertionRequest, param: string): Promise<void> {
     await this.passkeys.verify('step_up', userId, assertion, param);
   }

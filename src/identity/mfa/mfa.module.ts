@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { SecondFactor } from '../auth/second-factor';
+import { MemberFactors } from '../accounts/member-factors';
 import { PasskeysModule } from '../passkeys/passkeys.module';
+import { MfaMemberFactors } from './mfa-member-factors';
 import { MfaChallengeRepository } from './mfa-challenge.repository';
 import { MfaChallengeService } from './mfa-challenge.service';
 import { MfaCodeAttempts } from './mfa-code-attempts.service';
@@ -14,8 +16,8 @@ import { MfaVerificationService } from './mfa-verification.service';
 
 /**
  * TOTP setup and the second sign-in step. Imports AuthModule (SignInService, PasswordAttempts,
- * login history) and implements auth's SecondFactor port; global so that AuthModule reaches the
- * port without importing this module back.
+ * login history) and implements auth's SecondFactor port and accounts' MemberFactors port (TOTP
+ * and passkeys); global so that AuthModule and AccountsModule reach them without importing it back.
  */
 @Global()
 @Module({
@@ -30,7 +32,8 @@ import { MfaVerificationService } from './mfa-verification.service';
     MfaService,
     MfaVerificationService,
     { provide: SecondFactor, useClass: MfaSecondFactor },
+    { provide: MemberFactors, useClass: MfaMemberFactors },
   ],
-  exports: [SecondFactor],
+  exports: [SecondFactor, MemberFactors],
 })
 export class MfaModule {}

@@ -28,7 +28,7 @@ export class UpdateAccountDto {
   @IsIn(MFA_POLICIES, { message: `mfa_policy must be one of: ${MFA_POLICIES.join(', ')}` })
   mfa_policy?: MfaPolicy;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 90, default: 7, description: 'Days from now members have to comply (restarts the grace period).' })
+  @ApiPropertyOptional({ minimum: 0, maximum: 90, description: 'Days from now members have to comply (restarts the grace period); 7 when a new policy is set without it.' })
   @IsOptional()
   @IsInt()
   @Min(0)
