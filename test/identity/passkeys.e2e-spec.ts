@@ -156,6 +156,26 @@ describe('Passkeys (WebAuthn) over HTTP, with a software authenticator', () => {
     }
   });
 
+  it('a cloned security key: assertions with the same counter for different challenges, sent at once, pass once (3 rounds of 10)', async () => {
+    const { authenticator } = await userWithPasskey(true);
+    for (let round = 1; round <= 3; round++) {
+      const options = await Promise.all(Array.from({ length: 10 }, () => signInOptions()));
+      const results = await Promise.all(options.map((o) => loginWith(authenticator.assert(o, { counter: round * 10 }))));
+      expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    }
+  });
+
+  it('one registration sent 20 times at once stores one passkey', async () => {
+    const user = await seedUser(t);
+    const client = await sessionClient(t, user);
+    const options = await client.post('/v1/auth/passkeys/registration-options').send({});
+    const credential = newAuthenticator().register(options.body.options);
+    const results = await Promise.all(Array.from({ length: 20 }, () => client.post('/v1/auth/passkeys/register').send({ credential })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 400)).toHaveLength(19);
+    expect(await t.prisma.passkey.count({ where: { userId: user.userId } })).toBe(1);
+  });
+
   it('is the second factor after a password: the sign-in stops at mfa_required and a passkey finishes it', async () => {
     const { user, authenticator } = await userWithPasskey();
     const login = await t.http().post('/v1/auth/login').set('Origin', TEST_ORIGIN).send({ email: user.email, password: user.password });
