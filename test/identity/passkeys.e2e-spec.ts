@@ -2,7 +2,7 @@ import request from 'supertest';
 import { mailsTo } from '../support/mailbox';
 import { seedUser, sessionClient, type SeededUser } from '../support/seed';
 import { SoftwareAuthenticator } from '../support/software-authenticator';
-import { startTestApp, TEST_ORIGIN, type TestApp, type TestClient } from '../support/test-app';
+import { startTestApp, TEST_ADMIN_TOKEN, TEST_ORIGIN, type TestApp, type TestClient } from '../support/test-app';
 
 const RP_ID = 'didhub.io';
 
@@ -248,5 +248,25 @@ describe('Passkeys (WebAuthn) over HTTP, with a software authenticator', () => {
     const otherId = (await other.client.get('/v1/auth/passkeys')).body.data[0].id;
     expect((await client.patch(`/v1/auth/passkeys/${otherId}`).send({ name: 'x' })).status).toBe(404);
     expect((await client.patch('/v1/auth/passkeys/not-an-id').send({ name: 'x' })).body.error.param).toBe('id');
+  });
+
+  it('retention deletes ceremony challenges a week after they expired, and keeps live ones', async () => {
+    await signInOptions();
+    const live = await t.prisma.webauthnChallenge.findFirstOrThrow({ where: { purpose: 'sign_in', usedAt: null }, orderBy: { createdAt: 'desc' } });
+    await signInOptions();
+    const old = await t.prisma.webauthnChallenge.findFirstOrThrow({ where: { purpose: 'sign_in', usedAt: null }, orderBy: { createdAt: 'desc' } });
+    await t.prisma.webauthnChallenge.update({ where: { id: old.id }, data: { expiresAt: new Date(Date.now() - 8 * 86_400_000) } });
+    const admin = () => t.http().set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+    const started = await admin().post('/v1/admin/retention/run').send({ dry_run: false });
+    expect(started.status).toBe(202);
+    // The run continues in the background: follow it to the end.
+    let status = started.body.status as string;
+    for (let i = 0; status === 'running' && i < 300; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      status = (await admin().get(`/v1/admin/retention/runs/${started.body.id}`)).body.status;
+    }
+    expect(status).toBe('completed');
+    expect(await t.prisma.webauthnChallenge.count({ where: { id: old.id } })).toBe(0);
+    expect(await t.prisma.webauthnChallenge.count({ where: { id: live.id } })).toBe(1);
   });
 });

@@ -19,6 +19,7 @@ import { LoginHistoryRule } from './rules/login-history.rule';
 import { LoginThrottlesRule } from './rules/login-throttles.rule';
 import { MailFilesRule } from './rules/mail-files.rule';
 import { MfaChallengesRule } from './rules/mfa-challenges.rule';
+import { WebauthnChallengesRule } from './rules/webauthn-challenges.rule';
 
 /** The retention job: one rule per file under rules/, scheduled, on demand (CLI, operator API). */
 @Module({
@@ -33,6 +34,7 @@ import { MfaChallengesRule } from './rules/mfa-challenges.rule';
     DeadSessionsRule,
     EmailTokensRule,
     MfaChallengesRule,
+    WebauthnChallengesRule,
     LoginHistoryRule,
     LoginThrottlesRule,
     LiveAccountCdrsRule,

@@ -21,6 +21,7 @@ import { LoginHistoryRule } from './rules/login-history.rule';
 import { LoginThrottlesRule } from './rules/login-throttles.rule';
 import { MailFilesRule } from './rules/mail-files.rule';
 import { MfaChallengesRule } from './rules/mfa-challenges.rule';
+import { WebauthnChallengesRule } from './rules/webauthn-challenges.rule';
 
 export type RunTrigger = 'schedule' | 'cli' | 'api';
 
@@ -58,6 +59,7 @@ export class RetentionService {
     sessions: DeadSessionsRule,
     emailTokens: EmailTokensRule,
     mfaChallenges: MfaChallengesRule,
+    webauthnChallenges: WebauthnChallengesRule,
     loginHistory: LoginHistoryRule,
     loginThrottles: LoginThrottlesRule,
     liveCdrs: LiveAccountCdrsRule,
@@ -73,6 +75,7 @@ export class RetentionService {
       sessions,
       emailTokens,
       mfaChallenges,
+      webauthnChallenges,
       loginHistory,
       loginThrottles,
       liveCdrs,
