@@ -250,6 +250,17 @@ describe('Passkeys (WebAuthn) over HTTP, with a software authenticator', () => {
     expect((await client.patch('/v1/auth/passkeys/not-an-id').send({ name: 'x' })).body.error.param).toBe('id');
   });
 
+  it('an owner whose only factor is a passkey closes the account with the password and a passkey, not the password alone', async () => {
+    const { user, client, authenticator } = await userWithPasskey();
+    const passwordOnly = await client.post('/v1/account/close').send({ password: user.password });
+    expect(passwordOnly.status).toBe(400);
+    expect(passwordOnly.body.error.code).toBe('parameter_missing');
+    const options = await client.post('/v1/auth/passkeys/step-up-options').send({});
+    const closed = await client.post('/v1/account/close').send({ password: user.password, passkey: authenticator.assert(options.body.options) });
+    expect(closed.status).toBe(200);
+    expect(closed.body.status).toBe('closed');
+  });
+
   it('retention deletes ceremony challenges a week after they expired, and keeps live ones', async () => {
     await signInOptions();
     const live = await t.prisma.webauthnChallenge.findFirstOrThrow({ where: { purpose: 'sign_in', usedAt: null }, orderBy: { createdAt: 'desc' } });

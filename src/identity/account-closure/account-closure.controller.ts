@@ -48,7 +48,7 @@ export class AccountClosureController {
     @Body() body: CloseAccountDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<AccountClosureResponseDto> {
-    const closed = await this.closure.close(sessionPrincipal(principal), body.password, body.code);
+    const closed = await this.closure.close(sessionPrincipal(principal), body.password, body.code, body.passkey);
     this.sessions.clearCookie(res);
     return closed;
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PasskeyAssertionRequest } from '../auth/dto/passkey-credential.request';
 import { StepUpService } from '../auth/step-up.service';
 import type { SessionPrincipal } from '../../platform/request/principal';
 import { CommonErrors } from '../../platform/errors/common-errors';
@@ -23,13 +24,18 @@ export class AccountClosureService {
     private readonly mail: MailService,
   ) {}
 
-  async close(principal: SessionPrincipal, password: string, code: string | undefined): Promise<AccountClosureResponseDto> {
+  async close(
+    principal: SessionPrincipal,
+    password: string,
+    code: string | undefined,
+    passkey?: PasskeyAssertionRequest,
+  ): Promise<AccountClosureResponseDto> {
     if (principal.role !== 'owner') throw AccountClosureErrors.ownerOnly();
     const user = await this.repo.closer(principal.userId);
     if (!user) throw CommonErrors.unauthenticated();
     // The one proof service: with MFA on the code is required and checked, and the password too;
     // wrong passwords and wrong codes count toward their lock-outs.
-    await this.stepUp.confirm(principal, { password, code });
+    await this.stepUp.confirm(principal, { password, code, passkey });
 
     const now = new Date();
     const result = await this.repo.close(principal.accountId, now);

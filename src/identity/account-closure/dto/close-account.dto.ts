@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Nested } from '../../../platform/validation/nested.decorator';
 import { PasswordField } from '../../auth/dto/auth-fields';
+import { PasskeyAssertionRequest } from '../../auth/dto/passkey-credential.request';
 import type { ClosedAccountRow } from '../account-closure.repository';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -10,13 +12,22 @@ export class CloseAccountDto {
   @PasswordField()
   password: string;
 
-  @ApiPropertyOptional({ example: '123456', description: 'Required when MFA is on: a current TOTP code or a recovery code.' })
+  @ApiPropertyOptional({ example: '123456', description: 'Required when MFA is on (or `passkey`): a current TOTP code or a recovery code.' })
   @IsOptional()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
   @MaxLength(32)
   code?: string;
+
+  @ApiPropertyOptional({
+    type: PasskeyAssertionRequest,
+    description: 'Instead of `code`: a passkey assertion for options from POST /v1/auth/passkeys/step-up-options.',
+  })
+  @IsOptional()
+  @IsObject()
+  @Nested(() => PasskeyAssertionRequest)
+  passkey?: PasskeyAssertionRequest;
 }
 
 export class AccountClosureResponseDto {
