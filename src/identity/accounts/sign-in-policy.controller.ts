@@ -9,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal } from '../../platform/auth/current-principal.decorator';
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { SessionOnly } from '../../platform/auth/route-auth';
 import { MemberResponseDto, toMemberResponse } from './dto/member.dto';
 import { MfaComplianceReportResponse, toMfaComplianceReportResponse } from './dto/sign-in-policy.dto';

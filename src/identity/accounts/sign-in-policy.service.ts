@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { CommonErrors } from '../../platform/errors/common-errors';
 import { isIdOf } from '../../platform/ids/ids';
 import { APP_LOGGER } from '../../platform/logging/logger';
@@ -90,7 +90,7 @@ export class SignInPolicyService {
    */
   async resetMember(principal: SessionPrincipal, membershipId: string): Promise<MemberStanding> {
     requireManager(principal);
-    if (!isIdOf('membership', membershipId)) throw AccountErrors.invalidMemberId();
+    if (!isIdOf('membership', membershipId)) throw CommonErrors.notFound('member');
     const member = await this.members.findInAccount(principal.accountId, membershipId);
     if (!member) throw CommonErrors.notFound('member');
     if (member.userId === principal.userId) throw AccountErrors.resetOwnFactor();

@@ -54,7 +54,7 @@ export class MfaVerificationService {
       throw MfaErrors.invalidToken();
     }
     return this.signIn.startSession(
-      { userId: challenge.userId, accountId: challenge.accountId!, authLevel: 'passkey', method: 'mfa' },
+      { userId: challenge.userId, accountId: challenge.accountId, authLevel: 'passkey', method: 'mfa' },
       req,
       res,
     );

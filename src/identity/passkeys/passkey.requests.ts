@@ -1,6 +1,7 @@
+import { Nested } from '../../platform/validation/nested.decorator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsObject, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PasskeyAssertionRequest, PasskeyAttestationRequest } from '../auth/dto/passkey-credential.request';
 import { SingleLine } from '../../platform/validation/single-line';
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -8,8 +9,7 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 export class RegisterPasskeyRequest {
   @ApiProperty({ type: PasskeyAttestationRequest, description: 'The new credential, `credential.toJSON()` in the browser.' })
   @IsObject()
-  @ValidateNested()
-  @Type(() => PasskeyAttestationRequest)
+  @Nested(() => PasskeyAttestationRequest)
   credential: PasskeyAttestationRequest;
 
   @ApiPropertyOptional({ maxLength: 64, example: 'MacBook Touch ID', description: 'Default: "Passkey" and the date.' })
@@ -35,7 +35,6 @@ export class RenamePasskeyRequest {
 export class PasskeyLoginRequest {
   @ApiProperty({ type: PasskeyAssertionRequest, description: 'The assertion, `credential.toJSON()` in the browser.' })
   @IsObject()
-  @ValidateNested()
-  @Type(() => PasskeyAssertionRequest)
+  @Nested(() => PasskeyAssertionRequest)
   credential: PasskeyAssertionRequest;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { SessionPrincipal } from '../../platform/auth/principal';
+import type { SessionPrincipal } from '../../platform/request/principal';
 import { CommonErrors } from '../../platform/errors/common-errors';
 import { isUniqueViolation } from '../../platform/errors/prisma-errors';
 import { isIdOf, newId } from '../../platform/ids/ids';

@@ -1,4 +1,4 @@
-import type { Principal } from './principal';
+import type { Principal } from '../request/principal';
 
 /**
  * The step-up check of `@SessionOnly({ recentAuth: true })`, for the few actions that need it

@@ -1,6 +1,6 @@
+import { Nested } from '../../../platform/validation/nested.decorator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 /*
  * The browser's PublicKeyCredential.toJSON() shapes (WebAuthn Level 3), field names as the
@@ -42,13 +42,13 @@ abstract class CredentialRequest {
 
 /** What `navigator.credentials.create()` gave the browser, as `credential.toJSON()` encodes it. */
 export class PasskeyAttestationRequest extends CredentialRequest {
-  @ApiProperty({ type: AttestationResponseRequest }) @IsObject() @ValidateNested() @Type(() => AttestationResponseRequest)
+  @ApiProperty({ type: AttestationResponseRequest }) @IsObject() @Nested(() => AttestationResponseRequest)
   response: AttestationResponseRequest;
 }
 
 /** What `navigator.credentials.get()` gave the browser, as `credential.toJSON()` encodes it. */
 export class PasskeyAssertionRequest extends CredentialRequest {
-  @ApiProperty({ type: AssertionResponseRequest }) @IsObject() @ValidateNested() @Type(() => AssertionResponseRequest)
+  @ApiProperty({ type: AssertionResponseRequest }) @IsObject() @Nested(() => AssertionResponseRequest)
   response: AssertionResponseRequest;
 }
 

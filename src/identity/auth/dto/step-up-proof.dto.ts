@@ -1,6 +1,7 @@
+import { Nested } from '../../../platform/validation/nested.decorator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PasskeyAssertionRequest } from './passkey-credential.request';
 import { PASSWORD_MAX_LENGTH } from '../password-policy';
 
@@ -31,7 +32,6 @@ export class StepUpProofDto {
   })
   @IsOptional()
   @IsObject()
-  @ValidateNested()
-  @Type(() => PasskeyAssertionRequest)
+  @Nested(() => PasskeyAssertionRequest)
   passkey?: PasskeyAssertionRequest;
 }

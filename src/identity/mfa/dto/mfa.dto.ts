@@ -1,6 +1,7 @@
+import { Nested } from '../../../platform/validation/nested.decorator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsNotEmpty, IsObject, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PasskeyAssertionRequest } from '../../auth/dto/passkey-credential.request';
 import { MFA_CODE_DESCRIPTION } from '../../auth/dto/step-up-proof.dto';
 
@@ -36,8 +37,7 @@ export class MfaVerifyDto {
   })
   @IsOptional()
   @IsObject()
-  @ValidateNested()
-  @Type(() => PasskeyAssertionRequest)
+  @Nested(() => PasskeyAssertionRequest)
   passkey?: PasskeyAssertionRequest;
 }
 
