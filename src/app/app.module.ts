@@ -11,6 +11,7 @@ import { CdrModule } from '../telephony/cdrs/cdr.module';
 import { AuthGuard } from '../platform/auth/auth.guard';
 import { CommonModule } from '../platform/platform.module';
 import { ComplianceModule } from '../compliance/compliance.module';
+import { EventsModule } from '../events/events.module';
 import { EncryptionModule } from '../platform/crypto/encryption.module';
 import { KeyRotationModule } from '../data-protection/key-rotation/key-rotation.module';
 import { ApiExceptionFilter } from '../platform/http/api-exception.filter';
@@ -79,6 +80,7 @@ export class AppModule {
       RetentionModule,
       StoredKeysCheckModule,
       SipGatewaysModule,
+      EventsModule,
       ThrottlingModule,
     ];
     // The interceptor goes on the mutating routes only (see idempotent-routes.ts).

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../events/events.module';
 import { AdminBundlesController } from './bundles/admin-bundles.controller';
 import { BundlesController } from './bundles/bundles.controller';
 import { BundlesRepository } from './bundles/bundles.repository';
@@ -19,6 +20,7 @@ import { RequirementsController } from './requirements/requirements.controller';
  * unfinished uploads).
  */
 @Module({
+  imports: [EventsModule],
   controllers: [RequirementsController, EndUsersController, DocumentsController, BundlesController, AdminBundlesController],
   providers: [
     EndUsersRepository,

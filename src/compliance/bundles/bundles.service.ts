@@ -4,6 +4,7 @@ import { CommonErrors } from '../../platform/errors/common-errors';
 import { isIdOf, newId } from '../../platform/ids/ids';
 import { CursorCodec } from '../../platform/pagination/cursor';
 import { type ListResponse, toListPage } from '../../platform/pagination/list';
+import { EventPublisher, type NewEvent } from '../../events/events/event-publisher';
 import { ComplianceErrors } from '../compliance-errors';
 import { toEndUserFacts } from '../end-users/end-users.service';
 import { type DocumentFacts, type Evaluation, evaluateBundle, REQUIREMENTS_VERSION } from '../requirements/requirements';
@@ -37,6 +38,7 @@ export class BundlesService {
   constructor(
     private readonly repository: BundlesRepository,
     private readonly cursors: CursorCodec,
+    private readonly events: EventPublisher,
   ) {}
 
   async create(accountId: string, dto: CreateBundleDto): Promise<BundleResponse> {
@@ -87,9 +89,11 @@ export class BundlesService {
       const row = (await this.repository.findIn(tx, id))!;
       const evaluation = await this.evaluateRow(tx, row);
       if (evaluation.result !== 'compliant') return { error: ComplianceErrors.noncompliant(evaluation) };
-      if (!(await this.repository.markSubmitted(tx, id, evaluation, new Date()))) {
+      const at = new Date();
+      if (!(await this.repository.markSubmitted(tx, id, evaluation, at))) {
         return { error: ComplianceErrors.bundleNotDraft('no longer a draft') };
       }
+      await this.events.publish(tx, { type: 'bundle.submitted', accountId, resourceId: id, data: { bundle_id: id, end_user_id: row.endUserId, status: 'pending_review', submitted_at: at.toISOString() } });
       return { row: (await this.repository.findIn(tx, id))! };
     });
     if (!outcome) throw ComplianceErrors.bundleNotFound();
@@ -113,14 +117,17 @@ export class BundlesService {
         throw CommonErrors.invalidParam(`items[${i}].item`, `items[${i}].item is not a document of this bundle.`);
       }
     });
+    const at = new Date();
     const outcome = await this.repository.withLockedBundle(null, id, async (tx, status) => {
       if (status !== 'pending_review') return { error: ComplianceErrors.bundleNotPendingReview(status) };
       if (decision === 'approved') {
         const evaluation = await this.evaluateRow(tx, (await this.repository.findIn(tx, id))!);
         if (evaluation.result !== 'compliant') return { error: ComplianceErrors.noLongerCompliant(evaluation) };
       }
-      await this.repository.review(tx, id, { status: decision, reason: dto.reason ?? null, items, at: new Date() });
-      return { row: (await this.repository.findIn(tx, id))! };
+      await this.repository.review(tx, id, { status: decision, reason: dto.reason ?? null, items, at });
+      const reviewed = (await this.repository.findIn(tx, id))!;
+      await this.events.publish(tx, reviewEvent(reviewed.accountId, id, decision, dto.reason ?? null, items, at));
+      return { row: reviewed };
     });
     if (!outcome) throw ComplianceErrors.bundleNotFound();
     if ('error' in outcome) throw outcome.error as ApiError;
@@ -151,6 +158,12 @@ export class BundlesService {
     }));
     return evaluateBundle({ country: row.country, number_type: row.numberType }, toEndUserFacts(endUser), documents);
   }
+}
+
+function reviewEvent(accountId: string, id: string, decision: 'approved' | 'rejected', reason: string | null, items: { item: string; reason: string }[], at: Date): NewEvent {
+  return decision === 'approved'
+    ? { type: 'bundle.approved', accountId, resourceId: id, data: { bundle_id: id, status: 'approved', reviewed_at: at.toISOString() } }
+    : { type: 'bundle.rejected', accountId, resourceId: id, data: { bundle_id: id, status: 'rejected', reviewed_at: at.toISOString(), reason, items } };
 }
 
 export function toBundleResponse(row: BundleRow): BundleResponse {

@@ -108,6 +108,7 @@ export class DocumentsRepository {
   async deleteUnlessLocked(
     accountId: string,
     id: string,
+    also?: (tx: Prisma.TransactionClient) => Promise<void>,
   ): Promise<{ deleted: true } | { deleted: false; lockedBy: string | null; legalHold?: true }> {
     for (;;) {
       const result = await this.prisma.$transaction(async (tx) => {
@@ -129,6 +130,7 @@ export class DocumentsRepository {
         if (locking) return { deleted: false as const, lockedBy: locking.id };
         await tx.bundleDocument.deleteMany({ where: { documentId: id } });
         await tx.document.delete({ where: { id } });
+        await also?.(tx);
         return { deleted: true as const };
       });
       if (result !== 'relock') return result;

@@ -13,6 +13,7 @@ import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config.types';
 import type { IdempotencyGate } from '../../pipeline/idempotency/idempotency-gate';
 import type { ReplayedResponse } from '../../pipeline/idempotency/idempotency.service';
+import { EventPublisher } from '../../events/events/event-publisher';
 import { ComplianceErrors } from '../compliance-errors';
 import { DOCUMENT_TYPES } from '../requirements/requirements';
 import { ContentInspector, type DetectedType } from './document-content';
@@ -52,6 +53,7 @@ export class DocumentsService {
     private readonly encryption: EncryptionService,
     private readonly cursors: CursorCodec,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: EventPublisher,
   ) {}
 
   /**
@@ -179,7 +181,7 @@ export class DocumentsService {
   }
 
   async delete(accountId: string, id: string): Promise<void> {
-    const result = isIdOf('document', id) ? await this.repository.deleteUnlessLocked(accountId, id) : { deleted: false as const, lockedBy: null };
+    const result = isIdOf('document', id) ? await this.repository.deleteUnlessLocked(accountId, id, (tx) => this.events.publish(tx, { type: 'document.deleted', accountId, resourceId: id, data: { document_id: id, deleted_at: new Date().toISOString() } })) : { deleted: false as const, lockedBy: null };
     if (result.deleted) return;
     if ('legalHold' in result && result.legalHold) throw ComplianceErrors.legalHold();
     if (result.lockedBy) throw ComplianceErrors.documentInUse(result.lockedBy);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EventPublisher } from '../../events/events/event-publisher';
 import { newId } from '../../platform/ids/ids';
 import { ComplianceErrors } from '../compliance-errors';
 import { complianceHoldUntil } from '../regulator-windows';
@@ -38,11 +39,19 @@ export interface ErasurePreview {
  */
 @Injectable()
 export class ErasureService {
-  constructor(private readonly repository: ErasureRepository) {}
+  constructor(
+    private readonly repository: ErasureRepository,
+    private readonly events: EventPublisher,
+  ) {}
 
   /** The DELETE endpoint: erase now, or record the request with its holds. */
   async request(accountId: string, endUserId: string, now = new Date()): Promise<ErasureOutcome> {
-    return this.repository.transaction((tx) => this.eraseEndUser(accountId, endUserId, tx, now));
+    return this.repository.transaction(async (tx) => {
+      const outcome = await this.eraseEndUser(accountId, endUserId, tx, now);
+      // Once per request (the retention job re-checks scheduled ones without a new event).
+      if (outcome.kind === 'scheduled') await this.events.publish(tx, { type: 'end_user.erasure_scheduled', accountId, resourceId: endUserId, data: { end_user_id: endUserId, erase_after: outcome.eraseAfter?.toISOString() ?? null, holds: outcome.holds } });
+      return outcome;
+    });
   }
 
   /**
@@ -67,7 +76,20 @@ export class ErasureService {
     const scope = await this.repository.scope(tx, accountId, endUserId);
     await this.repository.erase(tx, accountId, endUserId, scope);
     await this.repository.recordCompleted(tx, newId('erasureRequest'), accountId, endUserId, now);
+    await this.publishErased(tx, accountId, endUserId, scope, now);
     return { kind: 'erased' };
+  }
+
+  private async publishErased(tx: ErasureTx, accountId: string, endUserId: string, scope: ErasureScope, at: Date): Promise<void> {
+    for (const documentId of scope.documentIds) {
+      await this.events.publish(tx, { type: 'document.deleted', accountId, resourceId: documentId, data: { document_id: documentId, deleted_at: at.toISOString() } });
+    }
+    await this.events.publish(tx, {
+      type: 'end_user.erased',
+      accountId,
+      resourceId: endUserId,
+      data: { end_user_id: endUserId, erased_at: at.toISOString(), documents_deleted: scope.documentIds.length, bundles_deleted: scope.bundleIds.length },
+    });
   }
 
   /** What DELETE would do, changing nothing. */

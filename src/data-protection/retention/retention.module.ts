@@ -11,6 +11,8 @@ import { ComplianceRecordsRule } from './rules/compliance-records.rule';
 import { ErasureRequestsRule } from './rules/erasure-requests.rule';
 import { StaleUploadsRule } from './rules/stale-uploads.rule';
 import { ComplianceModule } from '../../compliance/compliance.module';
+import { EventsModule } from '../../events/events.module';
+import { EventsRule } from './rules/events.rule';
 import { DeadSessionsRule } from './rules/dead-sessions.rule';
 import { EmailTokensRule } from './rules/email-tokens.rule';
 import { IdempotencyRecordsRule } from './rules/idempotency-records.rule';
@@ -23,7 +25,7 @@ import { WebauthnChallengesRule } from './rules/webauthn-challenges.rule';
 
 /** The retention job: one rule per file under rules/, scheduled, on demand (CLI, operator API). */
 @Module({
-  imports: [ScheduleModule.forRoot(), ComplianceModule],
+  imports: [ScheduleModule.forRoot(), ComplianceModule, EventsModule],
   controllers: [RetentionController],
   providers: [
     RetentionRepository,
@@ -44,6 +46,7 @@ import { WebauthnChallengesRule } from './rules/webauthn-challenges.rule';
     StaleUploadsRule,
     AnonymizeClosedAccountsRule,
     MailFilesRule,
+    EventsRule,
   ],
   exports: [RetentionService],
 })

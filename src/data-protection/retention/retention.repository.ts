@@ -119,8 +119,18 @@ export class RetentionRepository {
     await this.prisma.retentionRun.update({ where: { id }, data: { counts } });
   }
 
-  async finishRun(id: string, status: string, counts: Record<string, number>, error: string | null, now: Date): Promise<void> {
-    await this.prisma.retentionRun.update({ where: { id }, data: { status, counts, error, finishedAt: now } });
+  async finishRun(
+    id: string,
+    status: string,
+    counts: Record<string, number>,
+    error: string | null,
+    now: Date,
+    also?: (tx: Prisma.TransactionClient) => Promise<void>,
+  ): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await tx.retentionRun.update({ where: { id }, data: { status, counts, error, finishedAt: now } });
+      await also?.(tx);
+    });
   }
 
   findRun(id: string): Promise<RetentionRunRow | null> {

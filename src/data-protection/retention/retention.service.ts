@@ -22,6 +22,8 @@ import { LoginThrottlesRule } from './rules/login-throttles.rule';
 import { MailFilesRule } from './rules/mail-files.rule';
 import { MfaChallengesRule } from './rules/mfa-challenges.rule';
 import { WebauthnChallengesRule } from './rules/webauthn-challenges.rule';
+import { EventsRule } from './rules/events.rule';
+import { EventPublisher } from '../../events/events/event-publisher';
 
 export type RunTrigger = 'schedule' | 'cli' | 'api';
 
@@ -69,6 +71,8 @@ export class RetentionService {
     staleUploads: StaleUploadsRule,
     anonymize: AnonymizeClosedAccountsRule,
     mailFiles: MailFilesRule,
+    events: EventsRule,
+    private readonly publisher: EventPublisher,
   ) {
     this.rules = [
       idempotency,
@@ -85,6 +89,7 @@ export class RetentionService {
       staleUploads,
       anonymize,
       mailFiles,
+      events,
     ];
   }
 
@@ -170,7 +175,8 @@ export class RetentionService {
         log.error({ err: safeError(failure) }, 'retention run failed');
       }
     }
-    await this.repo.finishRun(id, status, ctx.counts, error, new Date());
+    const completed = { type: 'retention.run_completed', accountId: null, resourceId: id, data: { run_id: id, dry_run: request.dryRun, counts: ctx.counts } } as const;
+    await this.repo.finishRun(id, status, ctx.counts, error, new Date(), status === 'completed' ? (tx) => this.publisher.publish(tx, completed) : undefined);
     if (!options.dryRun) {
       this.metrics.retentionRuns.inc({ status });
       for (const [counter, n] of Object.entries(ctx.counts)) this.metrics.retentionRows.inc({ counter }, n);

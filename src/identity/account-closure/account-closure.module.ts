@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { EventsModule } from '../../events/events.module';
 import { AccountClosureController } from './account-closure.controller';
 import { AccountClosureRepository } from './account-closure.repository';
 import { AccountClosureService } from './account-closure.service';
@@ -10,7 +11,7 @@ import { AccountClosureService } from './account-closure.service';
  * (password lock-out, the second-factor port), and auth/ already imports accounts/.
  */
 @Module({
-  imports: [AuthModule, SessionsModule],
+  imports: [AuthModule, SessionsModule, EventsModule],
   controllers: [AccountClosureController],
   providers: [AccountClosureRepository, AccountClosureService],
 })

@@ -6,6 +6,7 @@ import { CommonErrors } from '../../platform/errors/common-errors';
 import { MailService } from '../../platform/mail/mail.service';
 import { closureGraceDays, readOverrides } from '../../data-protection/retention/retention-overrides';
 import { daysAfter } from '../../data-protection/retention/retention-policy';
+import { EventPublisher } from '../../events/events/event-publisher';
 import { AccountClosureErrors } from './account-closure-errors';
 import { AccountClosureRepository } from './account-closure.repository';
 import { toAccountClosureResponse, type AccountClosureResponseDto } from './dto/close-account.dto';
@@ -22,6 +23,7 @@ export class AccountClosureService {
     private readonly repo: AccountClosureRepository,
     private readonly stepUp: StepUpService,
     private readonly mail: MailService,
+    private readonly events: EventPublisher,
   ) {}
 
   async close(
@@ -38,7 +40,8 @@ export class AccountClosureService {
     await this.stepUp.confirm(principal, { password, code, passkey });
 
     const now = new Date();
-    const result = await this.repo.close(principal.accountId, now);
+    const { accountId } = principal;
+    const result = await this.repo.close(accountId, now, (tx) => this.events.publish(tx, { type: 'account.closed', accountId, resourceId: accountId, data: { account_id: accountId, closed_at: now.toISOString() } }));
     if (!result) throw CommonErrors.notFound('account');
     const anonymizeAfter = daysAfter(result.account.closedAt ?? now, closureGraceDays(readOverrides(result.account.retentionOverrides)));
     if (result.changed) {

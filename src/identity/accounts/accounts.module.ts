@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AccountOwnersDirectory } from '../../events/webhook-deliveries/account-owners.port';
 import { AccountAuthController } from './account-auth.controller';
+import { AccountOwnersFromMembers } from './account-owners.directory';
 import { AccountsController } from './accounts.controller';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsService } from './accounts.service';
@@ -23,6 +25,8 @@ import { SignInPolicyService } from './sign-in-policy.service';
     InvitationsRepository,
     InvitationsService,
     SignInPolicyService,
+    // Found by the webhook worker at run time (events/ cannot import identity/, which publishes into it).
+    { provide: AccountOwnersDirectory, useClass: AccountOwnersFromMembers },
   ],
 })
 export class AccountsModule {}

@@ -102,6 +102,12 @@ export class MembersRepository {
     return this.prisma.membership.findFirst({ where: { id: membershipId, accountId }, select: MEMBER_SELECT });
   }
 
+  /** The owners' addresses, for notices about the account (read when sent, never stored elsewhere). */
+  async ownerEmails(accountId: string): Promise<string[]> {
+    const owners = await this.prisma.membership.findMany({ where: { accountId, role: 'owner' }, select: { user: { select: { email: true } } } });
+    return owners.map((o) => o.user.email);
+  }
+
   withAccountLock<T>(accountId: string, work: (members: LockedAccountMembers) => Promise<T>): Promise<T> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM accounts WHERE id = ${accountId} FOR UPDATE`;

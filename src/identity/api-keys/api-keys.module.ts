@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '../../events/events.module';
 import { ApiKeyAuthRepository } from './api-key-auth.repository';
 import { ApiKeyVerifier } from './api-key-verifier';
 import { ApiKeyStrategy } from './api-key.strategy';
@@ -11,6 +12,7 @@ import { ApiKeysService } from './api-keys.service';
  * Authenticator) and key management (session only).
  */
 @Module({
+  imports: [EventsModule],
   controllers: [ApiKeysController],
   providers: [ApiKeyAuthRepository, ApiKeyVerifier, ApiKeyStrategy, ApiKeysService, ApiKeysRepository],
   exports: [ApiKeyStrategy],

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Prisma } from '../../generated/prisma/client';
 import { PrismaService } from '../../platform/database/prisma.service';
 
 const API_KEY_SELECT = {
@@ -46,8 +47,12 @@ export interface ApiKeyPosition {
 export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async create(key: NewApiKey): Promise<ApiKeyRecord> {
-    return this.prisma.apiKey.create({ data: key, select: API_KEY_SELECT });
+  async create(key: NewApiKey, also?: (tx: Prisma.TransactionClient) => Promise<void>): Promise<ApiKeyRecord> {
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.apiKey.create({ data: key, select: API_KEY_SELECT });
+      await also?.(tx);
+      return row;
+    });
   }
 
   async find(accountId: string, id: string): Promise<ApiKeyRecord | null> {
@@ -71,8 +76,11 @@ export class ApiKeysRepository {
   }
 
   /** Conditional, so a second revoke keeps the first revoked_at. Returns the key, or null if not the account's. */
-  async revoke(accountId: string, id: string, now: Date): Promise<ApiKeyRecord | null> {
-    await this.prisma.apiKey.updateMany({ where: { id, accountId, revokedAt: null }, data: { revokedAt: now } });
+  async revoke(accountId: string, id: string, now: Date, also?: (tx: Prisma.TransactionClient) => Promise<void>): Promise<ApiKeyRecord | null> {
+    await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.apiKey.updateMany({ where: { id, accountId, revokedAt: null }, data: { revokedAt: now } });
+      if (count === 1) await also?.(tx);
+    });
     return this.find(accountId, id);
   }
 

@@ -9,6 +9,7 @@ import { type ListResponse, toListPage } from '../../platform/pagination/list';
 import { APP_CONFIG } from '../../platform/config/config.module';
 import type { AppConfig } from '../../platform/config/config.types';
 import { MailService } from '../../platform/mail/mail.service';
+import { EventPublisher } from '../../events/events/event-publisher';
 import { ApiKeyErrors } from './api-key-errors';
 import { resolveKeyScopes } from './api-key-scopes';
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from './api-key-token';
@@ -18,6 +19,9 @@ import type { CreateApiKeyDto } from './dto/create-api-key.dto';
 import type { ApiKeyResponseDto, CreatedApiKeyResponseDto } from './dto/api-key-response.dto';
 
 const CURSOR_SCOPE = 'api_keys';
+
+const revokedEvent = (accountId: string, id: string) =>
+  ({ type: 'api_key.revoked', accountId, resourceId: id, data: { api_key_id: id, revoked_at: new Date().toISOString() } }) as const;
 const MANAGER_ROLES = new Set(['owner', 'admin']);
 
 @Injectable()
@@ -28,6 +32,7 @@ export class ApiKeysService {
     private readonly keys: ApiKeysRepository,
     private readonly cursors: CursorCodec,
     private readonly mail: MailService,
+    private readonly events: EventPublisher,
   ) {}
 
   async create(principal: SessionPrincipal, input: CreateApiKeyDto): Promise<CreatedApiKeyResponseDto> {
@@ -38,8 +43,10 @@ export class ApiKeysService {
     if (expiresAt && !(expiresAt.getTime() > Date.now())) throw ApiKeyErrors.expiryInPast();
 
     const raw = generateApiKey();
+    const id = newId('apiKey');
+    const event = { type: 'api_key.created', accountId: principal.accountId, resourceId: id, data: { api_key_id: id, scopes, expires_at: expiresAt?.toISOString() ?? null } } as const;
     const key = await this.keys.create({
-      id: newId('apiKey'),
+      id,
       accountId: principal.accountId,
       createdByUserId: principal.userId,
       name: input.name.trim(),
@@ -47,7 +54,7 @@ export class ApiKeysService {
       keyHash: hashApiKey(raw, this.config.apiKeyPepper),
       scopes,
       expiresAt,
-    });
+    }, (tx) => this.events.publish(tx, event));
     await this.notifyOwners(principal.accountId, key.name, key.prefix, scopes);
     return toCreatedApiKeyResponse(key, raw);
   }
@@ -75,7 +82,7 @@ export class ApiKeysService {
   /** Takes effect on the next request everywhere: every request looks the key up in the database. */
   async revoke(principal: SessionPrincipal, id: string): Promise<ApiKeyResponseDto> {
     this.requireManager(principal);
-    const key = isIdOf('apiKey', id) ? await this.keys.revoke(principal.accountId, id, new Date()) : null;
+    const key = isIdOf('apiKey', id) ? await this.keys.revoke(principal.accountId, id, new Date(), (tx) => this.events.publish(tx, revokedEvent(principal.accountId, id))) : null;
     if (!key) throw ApiKeyErrors.notFound();
     this.logger.info({ apiKeyId: key.id, accountId: principal.accountId, userId: principal.userId }, 'api key revoked');
     return toApiKeyResponse(key);

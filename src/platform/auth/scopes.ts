@@ -9,6 +9,8 @@ export const SCOPES = [
   'numbers:write',
   'sip_gateways:read',
   'sip_gateways:write',
+  'webhooks:read',
+  'webhooks:write',
 ] as const;
 
 export const ALL_SCOPES = '*';

@@ -381,6 +381,15 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
     metricsPort: str(env, 'METRICS_PORT') === null ? null : int(env, 'METRICS_PORT', 0, 0, 65535),
     docsEnabled: bool(env, 'DOCS_ENABLED', true),
     tracing: parseTracing(env),
+    webhooks: {
+      deliveryEnabled: bool(env, 'WEBHOOK_DELIVERY_ENABLED', true),
+      allowPrivate: bool(env, 'WEBHOOK_ALLOW_PRIVATE', false),
+      pollMs: int(env, 'WEBHOOK_POLL_MS', 1_000, 10, 3_600_000),
+      connectTimeoutMs: int(env, 'WEBHOOK_CONNECT_TIMEOUT_MS', 5_000, 50, 60_000),
+      responseTimeoutMs: int(env, 'WEBHOOK_RESPONSE_TIMEOUT_MS', 15_000, 50, 120_000),
+      caFile: str(env, 'WEBHOOK_CA_FILE'),
+      disableAfterHours: int(env, 'WEBHOOK_DISABLE_AFTER_HOURS', 120, 1, 8760),
+    },
   };
 }
 

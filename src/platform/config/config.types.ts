@@ -92,6 +92,24 @@ export interface WebAuthnConfig {
   origins: string[];
 }
 
+/** Webhook delivery (src/events/webhook-deliveries/). */
+export interface WebhooksConfig {
+  /** WEBHOOK_DELIVERY_ENABLED=false: this process records events but delivers nothing. */
+  deliveryEnabled: boolean;
+  /** WEBHOOK_ALLOW_PRIVATE=true lets deliveries reach loopback/private/link-local addresses (development, tests). */
+  allowPrivate: boolean;
+  /** How often the worker looks for due deliveries (WEBHOOK_POLL_MS). */
+  pollMs: number;
+  /** TCP + TLS connect timeout (WEBHOOK_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs: number;
+  /** The whole answer must arrive within this after connecting (WEBHOOK_RESPONSE_TIMEOUT_MS). */
+  responseTimeoutMs: number;
+  /** Extra CA certificate(s) trusted for receivers, PEM file (WEBHOOK_CA_FILE); null = the system's. */
+  caFile: string | null;
+  /** An endpoint failing this long is disabled (WEBHOOK_DISABLE_AFTER_HOURS, default 5 days). */
+  disableAfterHours: number;
+}
+
 /** The one validated configuration object. Nothing outside src/config/ reads process.env. */
 export interface AppConfig {
   nodeEnv: NodeEnv;
@@ -157,4 +175,5 @@ export interface AppConfig {
   docsEnabled: boolean;
   /** Null: tracing off (the default). */
   tracing: TracingConfig | null;
+  webhooks: WebhooksConfig;
 }

@@ -28,6 +28,8 @@ export const ENCRYPTED_FIELDS = {
   mailOutboxPayload: { table: 'mail_outbox', idColumn: 'id', column: 'payload_enc', kind: 'text', field: 'payload' },
   sipGatewayPassword: { table: 'sip_gateways', idColumn: 'id', column: 'password_enc', kind: 'text', field: 'password' },
   idempotencyResponse: { table: 'idempotency_records', idColumn: 'id', column: 'response_enc', kind: 'bytea', field: 'response' },
+  webhookSecret: { table: 'webhook_endpoints', idColumn: 'id', column: 'secret_enc', kind: 'text', field: 'signing_secret' },
+  webhookPreviousSecret: { table: 'webhook_endpoints', idColumn: 'id', column: 'previous_secret_enc', kind: 'text', field: 'previous_signing_secret' },
 } as const satisfies Record<string, EncryptedField>;
 
 export const ALL_ENCRYPTED_FIELDS: readonly EncryptedField[] = Object.values(ENCRYPTED_FIELDS);

@@ -25,6 +25,10 @@ export const ID_PREFIXES = {
   erasureRequest: 'ers',
   passkey: 'pk',
   webauthnChallenge: 'wch',
+  event: 'evt',
+  webhookEndpoint: 'we',
+  webhookDelivery: 'whd',
+  webhookAttempt: 'wha',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

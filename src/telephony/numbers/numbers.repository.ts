@@ -3,6 +3,9 @@ import type { Prisma } from '../../generated/prisma/client';
 import { isUniqueViolation } from '../../platform/errors/prisma-errors';
 import { PrismaService } from '../../platform/database/prisma.service';
 
+/** Work the caller adds to the change's transaction (the event it publishes). */
+export type InTransaction<T = void> = (tx: Prisma.TransactionClient, row: T) => Promise<void>;
+
 export const NUMBER_SELECT = {
   id: true,
   e164: true,
@@ -43,7 +46,7 @@ export class NumbersRepository {
    * erasure (which locks it for update) either sees this number as a hold or has already removed
    * the bundle — `check` then refuses. `check` returns an error to throw, or null to insert.
    */
-  async assign(n: NewNumber, check: (bundle: LockedBundle | null) => Error | null): Promise<NumberRow | 'taken'> {
+  async assign(n: NewNumber, check: (bundle: LockedBundle | null) => Error | null, also?: InTransaction<NumberRow>): Promise<NumberRow | 'taken'> {
     try {
       return await this.prisma.$transaction(async (tx) => {
         let bundle: LockedBundle | null = null;
@@ -59,10 +62,12 @@ export class NumbersRepository {
         }
         const error = check(bundle);
         if (error) throw error;
-        return tx.phoneNumber.create({
+        const row = await tx.phoneNumber.create({
           data: { ...n, activeE164: n.e164, status: 'active' },
           select: NUMBER_SELECT,
         });
+        await also?.(tx, row);
+        return row;
       });
     } catch (error) {
       if (isUniqueViolation(error)) return 'taken';
@@ -88,11 +93,14 @@ export class NumbersRepository {
   }
 
   /** active → released (conditional): starts the regulator's window. */
-  async release(accountId: string, id: string, at: Date): Promise<boolean> {
-    const { count } = await this.prisma.phoneNumber.updateMany({
-      where: { id, accountId, status: 'active' },
-      data: { status: 'released', releasedAt: at, activeE164: null },
+  async release(accountId: string, id: string, at: Date, also?: InTransaction): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.phoneNumber.updateMany({
+        where: { id, accountId, status: 'active' },
+        data: { status: 'released', releasedAt: at, activeE164: null },
+      });
+      if (count === 1) await also?.(tx);
+      return count === 1;
     });
-    return count === 1;
   }
 }

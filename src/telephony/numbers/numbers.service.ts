@@ -6,6 +6,7 @@ import { type ListResponse, toListPage } from '../../platform/pagination/list';
 import { bundleRequired, requirementSetFor } from '../../compliance/requirements/requirements';
 import type { AssignNumberDto } from './dto/number.dto';
 import { NumberErrors } from './numbers-errors';
+import { EventPublisher } from '../../events/events/event-publisher';
 import { type LockedBundle, type NumberRow, NumbersRepository } from './numbers.repository';
 import { type PhoneNumberFacts, phoneNumberFacts } from './phone-number-facts';
 
@@ -26,6 +27,7 @@ export class NumbersService {
   constructor(
     private readonly repository: NumbersRepository,
     private readonly cursors: CursorCodec,
+    private readonly events: EventPublisher,
   ) {}
 
   /**
@@ -46,6 +48,7 @@ export class NumbersService {
     const result = await this.repository.assign(
       { id: newId('number'), accountId, e164: number.e164, country: number.country, numberType: number.numberType, bundleId: dto.bundle_id ?? null },
       (bundle) => (dto.bundle_id ? bundleProblem(bundle, number, needed) : null),
+      (tx, row) => this.events.publish(tx, { type: 'number.assigned', accountId, resourceId: row.id, data: { number_id: row.id, country: row.country, number_type: row.numberType, bundle_id: row.bundleId, status: 'active' } }),
     );
     if (result === 'taken') throw NumberErrors.alreadyAssigned();
     return toNumberResponse(result);
@@ -65,7 +68,11 @@ export class NumbersService {
 
   async release(accountId: string, id: string): Promise<NumberResponse> {
     await this.findRow(accountId, id);
-    if (!(await this.repository.release(accountId, id, new Date()))) throw NumberErrors.alreadyReleased();
+    const at = new Date();
+    const released = await this.repository.release(accountId, id, at, (tx) =>
+      this.events.publish(tx, { type: 'number.released', accountId, resourceId: id, data: { number_id: id, status: 'released', released_at: at.toISOString() } }),
+    );
+    if (!released) throw NumberErrors.alreadyReleased();
     return toNumberResponse(await this.findRow(accountId, id));
   }
 

@@ -9,6 +9,7 @@ import {
 } from '../retention-policy';
 import { RetentionRepository, type Sql } from '../retention.repository';
 import { AccountErasure } from '../account-erasure';
+import { EventPublisher, type EventTx } from '../../../events/events/event-publisher';
 
 const FAR_FUTURE = new Date('9999-12-31T00:00:00.000Z');
 const UNMASKED = `NOT (from_number = $2 AND to_number = $2 AND starts_with(external_id, $3))`;
@@ -31,6 +32,7 @@ export class AnonymizeClosedAccountsRule implements RetentionRule {
   constructor(
     private readonly sql: RetentionRepository,
     private readonly erasure: AccountErasure,
+    private readonly events: EventPublisher,
   ) {}
 
   async run(ctx: RuleContext): Promise<void> {
@@ -117,6 +119,8 @@ export class AnonymizeClosedAccountsRule implements RetentionRule {
       accountId,
       ANONYMIZED_ACCOUNT_NAME,
     );
+    // RetentionRepository.transaction hands out Prisma's transaction client behind the narrower Sql type.
+    await this.events.publish(tx as EventTx, { type: 'account.anonymized', accountId, resourceId: accountId, data: { account_id: accountId, anonymized_at: new Date().toISOString() } });
     return true;
   }
 }

@@ -67,10 +67,14 @@ export class AdminAccountsRepository {
    * closed → active, conditional so it cannot race the retention job: once the job has moved
    * the account to `anonymizing` this changes nothing. Sessions and keys stay revoked.
    */
-  async reopen(id: string): Promise<ReopenResult> {
-    const { count } = await this.prisma.account.updateMany({
-      where: { id, status: 'closed' },
-      data: { status: 'active', closedAt: null },
+  async reopen(id: string, also?: (tx: Prisma.TransactionClient) => Promise<void>): Promise<ReopenResult> {
+    const count = await this.prisma.$transaction(async (tx) => {
+      const { count } = await tx.account.updateMany({
+        where: { id, status: 'closed' },
+        data: { status: 'active', closedAt: null },
+      });
+      if (count) await also?.(tx);
+      return count;
     });
     if (count) return 'reopened';
     const row = await this.prisma.account.findUnique({ where: { id }, select: { status: true } });

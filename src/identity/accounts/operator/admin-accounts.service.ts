@@ -5,6 +5,7 @@ import { isIdOf } from '../../../platform/ids/ids';
 import { APP_LOGGER } from '../../../platform/logging/logger';
 import { OVERRIDE_DAY_KEYS, type RetentionOverrides } from '../../../data-protection/retention/retention-overrides';
 import { AccountRateLimits } from '../../../pipeline/throttling/account-rate-limits.service';
+import { EventPublisher } from '../../../events/events/event-publisher';
 import { AdminErrors } from './admin-errors';
 import { toAdminAccountResponse } from './admin-account.mapper';
 import { type AccountSettingsChange, AdminAccountsRepository } from './admin-accounts.repository';
@@ -17,6 +18,7 @@ export class AdminAccountsService {
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly accounts: AdminAccountsRepository,
     private readonly rateLimits: AccountRateLimits,
+    private readonly events: EventPublisher,
   ) {}
 
   async get(id: string): Promise<AdminAccountResponseDto> {
@@ -43,7 +45,8 @@ export class AdminAccountsService {
 
   /** Reopens a closed account before it is anonymised; its sessions and keys stay revoked. */
   async reopen(id: string): Promise<AdminAccountResponseDto> {
-    const result = isIdOf('account', id) ? await this.accounts.reopen(id) : 'missing';
+    const event = { type: 'account.reopened', accountId: id, resourceId: id, data: { account_id: id, reopened_at: new Date().toISOString() } } as const;
+    const result = isIdOf('account', id) ? await this.accounts.reopen(id, (tx) => this.events.publish(tx, event)) : 'missing';
     if (result === 'missing') throw CommonErrors.notFound('account');
     if (result === 'anonymized') throw AdminErrors.accountAnonymized();
     if (result === 'reopened') this.logger.info({ accountId: id }, 'operator reopened account');

@@ -1,0 +1,366 @@
+import { Webhook } from 'standardwebhooks';
+import { approvedBundle, INDIVIDUAL_DE, tenant, type Tenant } from '../support/compliance-fixtures';
+import { bearerClient, seedApiKey, seedUser, sessionClient } from '../support/seed';
+import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/test-app';
+import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../support/webhook-receiver';
+
+const usNumber = () => `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+const eventOf = (w: ReceivedWebhook) => JSON.parse(w.body) as { id: string; type: string; resource_id: string; sequence: number; data: Record<string, unknown> };
+
+describe('events and signed webhooks', () => {
+  let t: TestApp;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+    t = await startTestApp({
+      env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_CA_FILE: receiver.caFile, WEBHOOK_POLL_MS: '50', WEBHOOK_RESPONSE_TIMEOUT_MS: '3000' },
+    });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await receiver?.close();
+  });
+
+  /** A tenant with an endpoint on the receiver (at its own path, so tests can tell their deliveries apart). */
+  async function subscribed(events: string[] = []): Promise<Tenant & { endpointId: string; secret: string; path: string; mine: (w: ReceivedWebhook) => boolean }> {
+    const tn = await tenant(t);
+    const path = `/hooks/${tn.user.accountId}`;
+    const url = receiver.url.replace('/hooks', path);
+    const res = await tn.client.post('/v1/webhook-endpoints').send({ url, events }).expect(201);
+    return { ...tn, endpointId: res.body.id, secret: res.body.secret, path, mine: (w) => w.path === path };
+  }
+
+  /** The delivery's state once no attempt is in flight (status, attempts made, when the next is due). */
+  async function deliveryOf(eventId: string): Promise<{ status: string; attempts: number; next_attempt_at: Date; in_flight: boolean }> {
+    const [row] = await t.prisma.$queryRaw<{ status: string; attempts: number; next_attempt_at: Date; in_flight: boolean }[]>`
+      SELECT status, attempts, next_attempt_at, locked_until IS NOT NULL AS in_flight FROM webhook_deliveries WHERE event_id = ${eventId}`;
+    return row;
+  }
+
+  async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const value = await read();
+      if (ok(value)) return value;
+      if (Date.now() > end) throw new Error(`condition not met: ${JSON.stringify(value)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Moves the retry clock instead of sleeping: the delivery is due now. */
+  const dueNow = (eventId: string) => t.prisma.$executeRaw`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE event_id = ${eventId}`;
+
+  describe('endpoints', () => {
+    it('shows the whsec_ signing secret once, at creation, and never again', async () => {
+      const a = await subscribed();
+      expect(a.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      const got = await a.client.get(`/v1/webhook-endpoints/${a.endpointId}`).expect(200);
+      expect(got.body).toMatchObject({ object: 'webhook_endpoint', id: a.endpointId, enabled: true, events: [] });
+      expect(JSON.stringify(got.body)).not.toContain(a.secret.slice(6, 20));
+      const list = await a.client.get('/v1/webhook-endpoints').expect(200);
+      expect(list.body.data.map((e: { id: string }) => e.id)).toEqual([a.endpointId]);
+      expect(JSON.stringify(list.body)).not.toContain('whsec_');
+      const [stored] = await t.prisma.$queryRaw<{ secret_enc: string }[]>`SELECT secret_enc FROM webhook_endpoints WHERE id = ${a.endpointId}`;
+      expect(stored.secret_enc).not.toContain(a.secret.slice(6));
+    });
+
+    it('refuses bad input with a 400 naming the field', async () => {
+      const { client } = await tenant(t);
+      const cases: [object, string][] = [
+        [{ url: 'http://hooks.example.com/x' }, 'url'],
+        [{ url: 'not a url' }, 'url'],
+        [{ url: 'https://user:pw@hooks.example.com/x' }, 'url'],
+        [{ url: 'https://hooks.example.com/x', events: ['bundle.exploded'] }, 'events'],
+        [{ url: 'https://hooks.example.com/x', events: ['retention.run_completed'] }, 'events'],
+        [{ url: 'https://hooks.example.com/x', enabled: 'yes' }, 'enabled'],
+        [{}, 'url'],
+      ];
+      for (const [body, param] of cases) {
+        const res = await client.post('/v1/webhook-endpoints').send(body);
+        expect([res.status, res.body.error?.param]).toEqual([400, param]);
+      }
+      const rotate = await client.post('/v1/webhook-endpoints/we_0000000000000000000000/rotate-secret').send({ overlap_seconds: -1 });
+      expect([rotate.status, rotate.body.error.param]).toEqual([400, 'overlap_seconds']);
+      const list = await client.get('/v1/events?type=nope');
+      expect([list.status, list.body.error.param]).toEqual([400, 'type']);
+    });
+
+    it('keeps each account to its own endpoints, events and attempts (404 across accounts)', async () => {
+      const a = await subscribed();
+      const b = await tenant(t);
+      await b.client.get(`/v1/webhook-endpoints/${a.endpointId}`).expect(404);
+      await b.client.patch(`/v1/webhook-endpoints/${a.endpointId}`).send({ enabled: false }).expect(404);
+      await b.client.get(`/v1/webhook-endpoints/${a.endpointId}/attempts`).expect(404);
+      await b.client.post(`/v1/webhook-endpoints/${a.endpointId}/rotate-secret`).send({}).expect(404);
+      await b.client.delete(`/v1/webhook-endpoints/${a.endpointId}`).expect(404);
+      const n = await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+      const [event] = (await a.client.get(`/v1/events?resource_id=${n.body.id}`).expect(200)).body.data;
+      await b.client.get(`/v1/events/${event.id}`).expect(404);
+      await b.client.post(`/v1/events/${event.id}/redeliver`).send({}).expect(404);
+      expect((await b.client.get('/v1/events').expect(200)).body.data).toEqual([]);
+    });
+
+    it('needs webhooks:read to read and webhooks:write to change', async () => {
+      const user = await seedUser(t);
+      const reader = bearerClient(t, await seedApiKey(t, user.accountId, ['webhooks:read']));
+      const res = await reader.post('/v1/webhook-endpoints').send({ url: 'https://hooks.example.com/x' }).expect(403);
+      expect(res.body.error.code).toBe('insufficient_permissions');
+      await reader.get('/v1/webhook-endpoints').expect(200);
+      await reader.get('/v1/events').expect(200);
+      const numbersOnly = bearerClient(t, await seedApiKey(t, user.accountId, ['numbers:read']));
+      await numbersOnly.get('/v1/events').expect(403);
+    });
+  });
+
+  describe('events', () => {
+    it('records each state change exactly once, with a per-resource sequence, and delivers each verifiably', async () => {
+      const a = await subscribed();
+      const { bundleId, endUserId, documentId } = await approvedBundle(t, a.client, TEST_ADMIN_TOKEN);
+      const e164 = '+4930' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+      const n = await a.client.post('/v1/numbers').send({ e164, country: 'DE', number_type: 'local', bundle_id: bundleId }).expect(201);
+      await a.client.post(`/v1/numbers/${n.body.id}/release`).expect(200);
+      await a.client.post(`/v1/numbers/${n.body.id}/release`).expect(409);
+      const erase = await a.client.delete(`/v1/compliance/end-users/${endUserId}`).expect(202);
+      const session = await sessionClient(t, a.user);
+      const key = await session.post('/v1/api-keys').send({ name: 'ci' }).expect(201);
+      await session.delete(`/v1/api-keys/${key.body.id}`).expect(200);
+      await session.delete(`/v1/api-keys/${key.body.id}`).expect(200);
+
+      const events = (await a.client.get('/v1/events?limit=100').expect(200)).body.data as ReturnType<typeof eventOf>[];
+      const types = events.map((e) => e.type).sort();
+      expect(types).toEqual(
+        [
+          'api_key.created',
+          'api_key.revoked',
+          'bundle.approved',
+          'bundle.submitted',
+          'end_user.erasure_scheduled',
+          'number.assigned',
+          'number.released',
+        ].sort(),
+      );
+      const bundleEvents = events.filter((e) => e.resource_id === bundleId).sort((x, y) => x.sequence - y.sequence);
+      expect(bundleEvents.map((e) => [e.type, e.sequence])).toEqual([
+        ['bundle.submitted', 1],
+        ['bundle.approved', 2],
+      ]);
+      expect(events.find((e) => e.type === 'end_user.erasure_scheduled')!.data).toMatchObject({ end_user_id: endUserId, erase_after: erase.body.erase_after });
+      expect(documentId).toMatch(/^doc_/);
+
+      const delivered = await receiver.waitFor(events.length, a.mine);
+      expect(delivered).toHaveLength(events.length);
+      const verifier = new Webhook(a.secret);
+      for (const w of delivered) {
+        const payload = verifier.verify(w.body, w.headers as Record<string, string>) as { id: string };
+        expect(w.headers['webhook-id']).toBe(payload.id);
+      }
+      expect(new Set(delivered.map((w) => w.headers['webhook-id'])).size).toBe(events.length);
+      // A tampered body does not verify.
+      expect(() => verifier.verify(delivered[0].body.replace('"event"', '"evenT"'), delivered[0].headers as Record<string, string>)).toThrow();
+    });
+
+    it('never puts personal data in an event or a webhook (checked against the seeded end-user)', async () => {
+      const a = await subscribed();
+      const { bundleId, endUserId } = await approvedBundle(t, a.client, TEST_ADMIN_TOKEN);
+      const e164 = '+4930' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+      const n = await a.client.post('/v1/numbers').send({ e164, country: 'DE', number_type: 'local', bundle_id: bundleId }).expect(201);
+      await a.client.post(`/v1/numbers/${n.body.id}/release`).expect(200);
+      await t.prisma.$executeRaw`UPDATE numbers SET released_at = now() - interval '10 years' WHERE id = ${n.body.id}`;
+      await a.client.delete(`/v1/compliance/end-users/${endUserId}`).expect(204);
+      const events = (await a.client.get('/v1/events?limit=100').expect(200)).body.data as ReturnType<typeof eventOf>[];
+      expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['end_user.erased', 'document.deleted', 'number.released']));
+      const delivered = await receiver.waitFor(events.length, a.mine);
+      const everything = JSON.stringify(events) + delivered.map((w) => w.body).join('');
+      const personal = [
+        INDIVIDUAL_DE.first_name,
+        INDIVIDUAL_DE.last_name,
+        INDIVIDUAL_DE.date_of_birth,
+        INDIVIDUAL_DE.document_number,
+        INDIVIDUAL_DE.document_number.slice(-4),
+        INDIVIDUAL_DE.address.street,
+        INDIVIDUAL_DE.address.city,
+        INDIVIDUAL_DE.address.postal_code,
+        e164,
+        e164.slice(1),
+        a.user.email,
+        '%PDF',
+      ];
+      for (const value of personal) expect(everything).not.toContain(value);
+    });
+
+    it('emits no event for a change that rolls back, and makes no change whose event cannot be written', async () => {
+      const a = await subscribed();
+      const e164 = usNumber();
+      // Ten concurrent assignments of one number: one wins, one number.assigned.
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => a.client.post('/v1/numbers').send({ e164, country: 'US', number_type: 'local' })),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(409)]);
+      const winner = results.find((r) => r.status === 201)!.body.id as string;
+      // Ten concurrent releases: one wins, one number.released.
+      const releases = await Promise.all(Array.from({ length: 10 }, () => a.client.post(`/v1/numbers/${winner}/release`)));
+      expect(releases.map((r) => r.status).sort()).toEqual([200, ...Array(9).fill(409)]);
+      const events = (await a.client.get(`/v1/events?resource_id=${winner}`).expect(200)).body.data;
+      expect(events.map((e: { type: string; sequence: number }) => [e.type, e.sequence])).toEqual([
+        ['number.released', 2],
+        ['number.assigned', 1],
+      ]);
+
+      // The event cannot be written (a trigger refuses it): the release rolls back with it.
+      const other = (await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201)).body.id as string;
+      await t.prisma.$executeRawUnsafe(`
+        CREATE OR REPLACE FUNCTION refuse_test_event() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW.resource_id = '${other}' AND NEW.type = 'number.released' THEN RAISE EXCEPTION 'refused by test'; END IF; RETURN NEW; END $$`);
+      await t.prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_test_event_${other.slice(4)} BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION refuse_test_event()`);
+      try {
+        const failed = await a.client.post(`/v1/numbers/${other}/release`);
+        expect(failed.status).toBe(500);
+        expect((await a.client.get(`/v1/numbers/${other}`).expect(200)).body.status).toBe('active');
+      } finally {
+        await t.prisma.$executeRawUnsafe(`DROP TRIGGER refuse_test_event_${other.slice(4)} ON events`);
+      }
+      await a.client.post(`/v1/numbers/${other}/release`).expect(200);
+      const otherEvents = (await a.client.get(`/v1/events?resource_id=${other}`).expect(200)).body.data;
+      expect(otherEvents.map((e: { type: string }) => e.type)).toEqual(['number.released', 'number.assigned']);
+      await receiver.waitFor(4, a.mine);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(receiver.received.filter(a.mine)).toHaveLength(4);
+    });
+
+    it('lists events newest first with type, resource and time filters and a cursor', async () => {
+      const a = await tenant(t);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push((await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201)).body.id);
+      await a.client.post(`/v1/numbers/${ids[0]}/release`).expect(200);
+      const page1 = (await a.client.get('/v1/events?limit=2').expect(200)).body;
+      expect(page1.has_more).toBe(true);
+      const page2 = (await a.client.get(`/v1/events?limit=2&cursor=${encodeURIComponent(page1.next_cursor)}`).expect(200)).body;
+      expect(page2.has_more).toBe(false);
+      const all = [...page1.data, ...page2.data];
+      expect(all.map((e: { type: string }) => e.type)).toEqual(['number.released', 'number.assigned', 'number.assigned', 'number.assigned']);
+      const released = (await a.client.get('/v1/events?type=number.released').expect(200)).body.data;
+      expect(released.map((e: { resource_id: string }) => e.resource_id)).toEqual([ids[0]]);
+      const future = new Date(Date.now() + 60_000).toISOString();
+      expect((await a.client.get(`/v1/events?created_after=${future}`).expect(200)).body.data).toEqual([]);
+      const bad = await a.client.get('/v1/events?created_after=yesterday');
+      expect([bad.status, bad.body.error.param]).toEqual([400, 'created_after']);
+    });
+  });
+
+  describe('delivery', () => {
+    it('retries a receiver answering 500 with the same webhook-id, and shows both attempts', async () => {
+      const a = await subscribed();
+      receiver.script(a.path, { status: 500, body: 'x'.repeat(100) });
+      const n = await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+      const [first] = await receiver.waitFor(1, a.mine);
+      const eventId = eventOf(first).id;
+      const pending = await until(() => deliveryOf(eventId), (d) => d.status === 'pending' && d.attempts === 1 && !d.in_flight);
+      // The first retry comes within about a minute (30 s ± 20 %).
+      const wait = pending.next_attempt_at.getTime() - Date.now();
+      expect(wait).toBeGreaterThan(15_000);
+      expect(wait).toBeLessThanOrEqual(60_000);
+      await dueNow(eventId);
+      const [, second] = await receiver.waitFor(2, a.mine);
+      expect(second.headers['webhook-id']).toBe(eventId);
+      expect(eventOf(second).resource_id).toBe(n.body.id);
+      new Webhook(a.secret).verify(second.body, second.headers as Record<string, string>);
+      await until(() => deliveryOf(eventId), (d) => d.status === 'succeeded');
+      const attempts = (await a.client.get(`/v1/webhook-endpoints/${a.endpointId}/attempts`).expect(200)).body.data;
+      expect(attempts.map((x: { status_code: number; error_class: string | null }) => [x.status_code, x.error_class])).toEqual([
+        [200, null],
+        [500, 'http_status'],
+      ]);
+      expect(attempts[0]).toEqual(expect.objectContaining({ object: 'webhook_attempt', event_id: eventId, latency_ms: expect.any(Number) }));
+      expect(JSON.stringify(attempts)).not.toContain('xxxx');
+    });
+
+    it('honours Retry-After on a 429', async () => {
+      const a = await subscribed();
+      receiver.script(a.path, { status: 429, headers: { 'Retry-After': '7200' } });
+      await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+      const [first] = await receiver.waitFor(1, a.mine);
+      const d = await until(() => deliveryOf(eventOf(first).id), (x) => x.status === 'pending' && x.attempts === 1 && !x.in_flight);
+      expect(d.next_attempt_at.getTime() - Date.now()).toBeGreaterThan(7_100_000);
+      expect(d.next_attempt_at.getTime() - Date.now()).toBeLessThanOrEqual(7_200_000);
+    });
+
+    it('disables an endpoint answering 410 at once, records webhook_endpoint.disabled, and replays what it missed when re-enabled', async () => {
+      const a = await subscribed(['number.assigned']);
+      receiver.script(a.path, { status: 410 });
+      await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+      const [gone] = await receiver.waitFor(1, a.mine);
+      const endpoint = await until(
+        async () => (await a.client.get(`/v1/webhook-endpoints/${a.endpointId}`).expect(200)).body,
+        (e) => e.enabled === false,
+      );
+      expect(endpoint.disabled_reason).toBe('gone');
+      const disabled = (await a.client.get('/v1/events?type=webhook_endpoint.disabled').expect(200)).body.data;
+      expect(disabled).toHaveLength(1);
+      expect(disabled[0].data).toMatchObject({ webhook_endpoint_id: a.endpointId, reason: 'gone' });
+      // While disabled nothing is sent; the event waits.
+      const missed = await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(receiver.received.filter(a.mine)).toHaveLength(1);
+      await a.client.patch(`/v1/webhook-endpoints/${a.endpointId}`).send({ enabled: true }).expect(200);
+      const after = await receiver.waitFor(3, a.mine);
+      const resources = after.slice(1).map((w) => eventOf(w).resource_id);
+      expect(resources).toContain(missed.body.id);
+      expect(after.slice(1).map((w) => w.headers['webhook-id'])).toContain(gone.headers['webhook-id']);
+    });
+
+    it('signs with both secrets during a rotation overlap, and only the new one after an overlap of 0', async () => {
+      const a = await subscribed();
+      const rotated = await a.client.post(`/v1/webhook-endpoints/${a.endpointId}/rotate-secret`).send({ overlap_seconds: 3600 }).expect(200);
+      expect(rotated.body.secret).toMatch(/^whsec_/);
+      expect(rotated.body.secret).not.toBe(a.secret);
+      expect(Date.parse(rotated.body.previous_secret_expires_at) - Date.now()).toBeGreaterThan(3_500_000);
+      await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+      const [overlap] = await receiver.waitFor(1, a.mine);
+      expect((overlap.headers['webhook-signature'] as string).split(' ')).toHaveLength(2);
+      new Webhook(a.secret).verify(overlap.body, overlap.headers as Record<string, string>);
+      new Webhook(rotated.body.secret).verify(overlap.body, overlap.headers as Record<string, string>);
+
+      const again = await a.client.post(`/v1/webhook-endpoints/${a.endpointId}/rotate-secret`).send({ overlap_seconds: 0 }).expect(200);
+      expect(again.body.previous_secret_expires_at).toBeNull();
+      await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+      const [, single] = await receiver.waitFor(2, a.mine);
+      expect((single.headers['webhook-signature'] as string).split(' ')).toHaveLength(1);
+      new Webhook(again.body.secret).verify(single.body, single.headers as Record<string, string>);
+      expect(() => new Webhook(rotated.body.secret).verify(single.body, single.headers as Record<string, string>)).toThrow();
+    });
+
+    it('delivers an event again on request, and a time range on replay, with the original ids', async () => {
+      const a = await subscribed();
+      const before = new Date(Date.now() - 1000).toISOString();
+      await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+      await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+      const first = await receiver.waitFor(2, a.mine);
+      const id = first[0].headers['webhook-id'] as string;
+      const redo = await a.client.post(`/v1/events/${id}/redeliver`).send({}).expect(202);
+      expect(redo.body).toEqual({ object: 'redelivery', queued: 1 });
+      const third = (await receiver.waitFor(3, a.mine))[2];
+      expect(third.headers['webhook-id']).toBe(id);
+      const replay = await a.client
+        .post(`/v1/webhook-endpoints/${a.endpointId}/replay`)
+        .send({ from: before, to: new Date(Date.now() + 1000).toISOString() })
+        .expect(202);
+      expect(replay.body.queued).toBe(2);
+      const all = await receiver.waitFor(5, a.mine);
+      expect(new Set(all.slice(3).map((w) => w.headers['webhook-id']))).toEqual(new Set(first.map((w) => w.headers['webhook-id'])));
+      const bad = await a.client.post(`/v1/webhook-endpoints/${a.endpointId}/replay`).send({ from: before, to: before });
+      expect([bad.status, bad.body.error.param]).toEqual([400, 'to']);
+    });
+
+    it('does not follow a redirect (the attempt fails as redirect)', async () => {
+      const a = await subscribed();
+      receiver.script(a.path, { status: 302, headers: { Location: 'https://169.254.169.254/latest/meta-data/' } });
+      await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+      const [w] = await receiver.waitFor(1, a.mine);
+      await until(() => deliveryOf(eventOf(w).id), (d) => d.status === 'pending' && d.attempts === 1 && !d.in_flight);
+      const attempts = (await a.client.get(`/v1/webhook-endpoints/${a.endpointId}/attempts`).expect(200)).body.data;
+      expect(attempts.map((x: { status_code: number; error_class: string }) => [x.status_code, x.error_class])).toEqual([[302, 'redirect']]);
+    });
+  });
+});
