@@ -13,6 +13,7 @@ import { ownOrigin } from '../../platform/http/own-origin';
 import type { AppConfig } from '../../platform/config/config.types';
 import { addIdempotencyKeyParameter, IDEMPOTENCY_AND_RATE_LIMIT_DOCS } from '../../pipeline/idempotency/idempotency-openapi';
 import { applyConventions, operationIdFor } from './conventions';
+import { toOpenApi31WithWebhooks } from './openapi-31';
 
 const DESCRIPTION = `
 DIDHub API. All traffic is HTTPS only.
@@ -55,7 +56,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, { operationIdFactory: operationIdFor });
   const routes = listRouteDetails(app.get(DiscoveryService), app.get(MetadataScanner), app.get(Reflector), 'v1');
-  return addIdempotencyKeyParameter(applyConventions(document, routes));
+  return toOpenApi31WithWebhooks(addIdempotencyKeyParameter(applyConventions(document, routes)));
 }
 
 /**
