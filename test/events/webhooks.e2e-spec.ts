@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { approvedBundle, INDIVIDUAL_DE, tenant, type Tenant } from '../support/compliance-fixtures';
+import { mailsTo } from '../support/mailbox';
 import { bearerClient, seedApiKey, seedUser, sessionClient } from '../support/seed';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/test-app';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../support/webhook-receiver';
@@ -353,6 +354,40 @@ describe('events and signed webhooks', () => {
       expect([bad.status, bad.body.error.param]).toEqual([400, 'to']);
     });
 
+    it('warns the owners a day before disabling an endpoint that keeps failing, then disables it with an event', async () => {
+      const a = await subscribed();
+      receiver.script(a.path, { status: 503 }, { status: 503 }, { status: 503 });
+      await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+      const [first] = await receiver.waitFor(1, a.mine);
+      const eventId = eventOf(first).id;
+      await until(() => deliveryOf(eventId), (d) => d.attempts === 1 && !d.in_flight);
+      expect(mailsTo(t, a.user.email).filter((m) => m.subject.includes('webhook'))).toEqual([]);
+      // Failing for 4½ days (of the 5 before disabling): the next failure warns the owners, once.
+      await t.prisma.$executeRaw`UPDATE webhook_endpoints SET failing_since = now() - interval '108 hours' WHERE id = ${a.endpointId}`;
+      await dueNow(eventId);
+      await until(() => deliveryOf(eventId), (d) => d.attempts === 2 && !d.in_flight);
+      const warnings = await until(
+        async () => mailsTo(t, a.user.email).filter((m) => m.subject.includes('webhook endpoint is failing')),
+        (m) => m.length === 1,
+      );
+      expect(warnings[0].raw).toContain(a.endpointId);
+      expect((await a.client.get(`/v1/webhook-endpoints/${a.endpointId}`).expect(200)).body.enabled).toBe(true);
+      // Failing for 5 days: the next failure disables it and records the event.
+      await t.prisma.$executeRaw`UPDATE webhook_endpoints SET failing_since = now() - interval '121 hours' WHERE id = ${a.endpointId}`;
+      await dueNow(eventId);
+      const endpoint = await until(async () => (await a.client.get(`/v1/webhook-endpoints/${a.endpointId}`).expect(200)).body, (e) => !e.enabled);
+      expect(endpoint.disabled_reason).toBe('failing');
+      const disabled = (await a.client.get('/v1/events?type=webhook_endpoint.disabled').expect(200)).body.data;
+      expect(disabled.map((e: { data: { reason: string } }) => e.data.reason)).toEqual(['failing']);
+      expect(mailsTo(t, a.user.email).filter((m) => m.subject.includes('webhook endpoint is failing'))).toHaveLength(1);
+      // Re-enabled, it gets the event it missed, and is healthy again.
+      await a.client.patch(`/v1/webhook-endpoints/${a.endpointId}`).send({ enabled: true }).expect(200);
+      await until(() => deliveryOf(eventId), (d) => d.status === 'succeeded');
+      // It also learns, late, that it had been disabled.
+      const got = await receiver.waitFor(5, a.mine);
+      expect(new Set(got.map((w) => w.headers['webhook-id']))).toEqual(new Set([eventId, disabled[0].id]));
+    });
+
     it('does not follow a redirect (the attempt fails as redirect)', async () => {
       const a = await subscribed();
       receiver.script(a.path, { status: 302, headers: { Location: 'https://169.254.169.254/latest/meta-data/' } });
@@ -362,5 +397,21 @@ describe('events and signed webhooks', () => {
       const attempts = (await a.client.get(`/v1/webhook-endpoints/${a.endpointId}/attempts`).expect(200)).body.data;
       expect(attempts.map((x: { status_code: number; error_class: string }) => [x.status_code, x.error_class])).toEqual([[302, 'redirect']]);
     });
+  });
+
+  it('documents every customer event in the OpenAPI 3.1 webhooks section, matching what is delivered', async () => {
+    const doc = (await t.http().get('/docs/openapi.json').expect(200)).body;
+    expect(doc.openapi).toBe('3.1.0');
+    const types = Object.keys(doc.webhooks).sort();
+    expect(types).toContain('bundle.rejected');
+    expect(types).not.toContain('retention.run_completed');
+    const a = await subscribed();
+    await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+    const [w] = await receiver.waitFor(1, a.mine);
+    const body = JSON.parse(w.body);
+    const ref = doc.webhooks[body.type].post.requestBody.content['application/json'].schema.$ref as string;
+    const schema = doc.components.schemas[ref.split('/').pop()!];
+    expect(Object.keys(body).sort()).toEqual([...schema.required].sort());
+    expect(Object.keys(body.data).sort()).toEqual([...schema.properties.data.required].sort());
   });
 });
