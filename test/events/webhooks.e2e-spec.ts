@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { approvedBundle, INDIVIDUAL_DE, tenant, type Tenant } from '../support/compliance-fixtures';
+import { approvedBundle, INDIVIDUAL_DE, pdfBytes, tenant, type Tenant, upload } from '../support/compliance-fixtures';
 import { mailsTo } from '../support/mailbox';
 import { bearerClient, seedApiKey, seedUser, sessionClient } from '../support/seed';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/test-app';
@@ -228,6 +228,50 @@ describe('events and signed webhooks', () => {
       await receiver.waitFor(4, a.mine);
       await new Promise((r) => setTimeout(r, 300));
       expect(receiver.received.filter(a.mine)).toHaveLength(4);
+    });
+
+    it('records bundle rejection, account closure, reopening and anonymisation, and retention runs, once each', async () => {
+      const a = await subscribed();
+      const operator = () => t.http().set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`);
+      const eu = (await a.client.post('/v1/compliance/end-users').send(INDIVIDUAL_DE).expect(201)).body.id;
+      const doc = (await upload(a.client, pdfBytes(), { type: 'passport', end_user_id: eu }).expect(201)).body.id;
+      const bundle = (await a.client.post('/v1/compliance/bundles').send({ end_user_id: eu, document_ids: [doc], country: 'DE', number_type: 'local' }).expect(201)).body.id;
+      await a.client.post(`/v1/compliance/bundles/${bundle}/submit`).expect(200);
+      const items = [{ item: doc, reason: 'Blurred photo page.' }];
+      const rejects = await Promise.all(Array.from({ length: 5 }, () => operator().post(`/v1/admin/bundles/${bundle}/reject`).send({ reason: 'Unreadable.', items })));
+      expect(rejects.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
+      const rejected = (await a.client.get(`/v1/events?resource_id=${bundle}&type=bundle.rejected`).expect(200)).body.data;
+      expect(rejected.map((e: { data: unknown }) => e.data)).toEqual([
+        { bundle_id: bundle, status: 'rejected', reviewed_at: expect.any(String), reason: 'Unreadable.', items },
+      ]);
+
+      const account = a.user.accountId;
+      await (await sessionClient(t, a.user)).post('/v1/account/close').send({ password: a.user.password }).expect(200);
+      const reopens = await Promise.all(Array.from({ length: 4 }, () => operator().post(`/v1/admin/accounts/${account}/reopen`)));
+      expect(reopens.every((r) => r.status === 200)).toBe(true);
+      await (await sessionClient(t, a.user)).post('/v1/account/close').send({ password: a.user.password }).expect(200);
+      await t.prisma.$executeRaw`UPDATE accounts SET closed_at = now() - interval '31 days' WHERE id = ${account}`;
+      let run: { id: string; status: string } | null = null;
+      for (let i = 0; i < 100 && !run; i++) {
+        const res = await operator().post('/v1/admin/retention/run').send({});
+        if (res.status === 202) run = res.body;
+        else await new Promise((r) => setTimeout(r, 200));
+      }
+      const done = await until(async () => (await operator().get(`/v1/admin/retention/runs/${run!.id}`).expect(200)).body, (r) => r.status !== 'running', 60_000);
+      expect(done.status).toBe('completed');
+      const accountEvents = await t.prisma.$queryRaw<{ type: string; sequence: number }[]>`
+        SELECT type, sequence FROM events WHERE resource_id = ${account} ORDER BY sequence`;
+      expect(accountEvents.map((e) => [e.type, e.sequence])).toEqual([
+        ['account.closed', 1],
+        ['account.reopened', 2],
+        ['account.closed', 3],
+        ['account.anonymized', 4],
+      ]);
+      const runEvents = await t.prisma.$queryRaw<{ type: string; account_id: string | null }[]>`SELECT type, account_id FROM events WHERE resource_id = ${run!.id}`;
+      expect(runEvents).toEqual([{ type: 'retention.run_completed', account_id: null }]);
+      // Operator events reach no customer.
+      const other = await tenant(t);
+      expect((await other.client.get('/v1/events?type=retention.run_completed').expect(200)).body.data).toEqual([]);
     });
 
     it('lists events newest first with type, resource and time filters and a cursor', async () => {
