@@ -25,7 +25,10 @@ export class EventsService {
   async list(accountId: string, filter: EventFilter, limit: number, cursor: string | undefined): Promise<ListResponse<EventResponse>> {
     const scope = `events:${accountId}:${JSON.stringify(filter)}`;
     const after = cursor === undefined ? null : this.cursors.decodePosition(scope, cursor);
-    const rows = await this.events.list(accountId, filter, after, limit + 1);
+    // Only the retention window is listed (each resource's newest event outlives it, for its sequence).
+    const windowStart = new Date(Date.now() - EVENT_RETENTION_DAYS * 86_400_000);
+    const createdAfter = filter.createdAfter && filter.createdAfter > windowStart ? filter.createdAfter : windowStart;
+    const rows = await this.events.list(accountId, { ...filter, createdAfter }, after, limit + 1);
     return toListPage(rows, limit, toEventResponse, (row) => this.cursors.encodePosition(scope, row.createdAt, row.id));
   }
 
