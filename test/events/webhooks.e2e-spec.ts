@@ -251,6 +251,13 @@ describe('events and signed webhooks', () => {
       expect(reopens.every((r) => r.status === 200)).toBe(true);
       await (await sessionClient(t, a.user)).post('/v1/account/close').send({ password: a.user.password }).expect(200);
       await t.prisma.$executeRaw`UPDATE accounts SET closed_at = now() - interval '31 days' WHERE id = ${account}`;
+      // Another account's bundle past its regulator window: retention deletes its document.
+      const b = await tenant(t);
+      const expired = await approvedBundle(t, b.client, TEST_ADMIN_TOKEN);
+      const e164 = '+4930' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+      const num = (await b.client.post('/v1/numbers').send({ e164, country: 'DE', number_type: 'local', bundle_id: expired.bundleId }).expect(201)).body.id;
+      await b.client.post(`/v1/numbers/${num}/release`).expect(200);
+      await t.prisma.$executeRaw`UPDATE numbers SET released_at = now() - interval '10 years' WHERE id = ${num}`;
       let run: { id: string; status: string } | null = null;
       for (let i = 0; i < 100 && !run; i++) {
         const res = await operator().post('/v1/admin/retention/run').send({});
@@ -269,6 +276,10 @@ describe('events and signed webhooks', () => {
       ]);
       const runEvents = await t.prisma.$queryRaw<{ type: string; account_id: string | null }[]>`SELECT type, account_id FROM events WHERE resource_id = ${run!.id}`;
       expect(runEvents).toEqual([{ type: 'retention.run_completed', account_id: null }]);
+      const docEvents = (await b.client.get(`/v1/events?resource_id=${expired.documentId}`).expect(200)).body.data;
+      expect(docEvents.map((e: { type: string; data: unknown }) => [e.type, e.data])).toEqual([
+        ['document.deleted', { document_id: expired.documentId, deleted_at: expect.any(String) }],
+      ]);
       // Operator events reach no customer.
       const other = await tenant(t);
       expect((await other.client.get('/v1/events?type=retention.run_completed').expect(200)).body.data).toEqual([]);
@@ -430,6 +441,26 @@ describe('events and signed webhooks', () => {
       // It also learns, late, that it had been disabled.
       const got = await receiver.waitFor(5, a.mine);
       expect(new Set(got.map((w) => w.headers['webhook-id']))).toEqual(new Set([eventId, disabled[0].id]));
+    });
+
+    it('gives up on a receiver that does not answer in time, and cuts off an oversized answer', async () => {
+      const a = await subscribed();
+      receiver.script(a.path, 'hang', { status: 200, body: 'y'.repeat(1024 * 1024) });
+      await a.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+      const [w] = await receiver.waitFor(1, a.mine);
+      const eventId = eventOf(w).id;
+      await until(() => deliveryOf(eventId), (d) => d.attempts === 1 && !d.in_flight, 15_000);
+      await dueNow(eventId);
+      await until(() => deliveryOf(eventId), (d) => d.status === 'succeeded');
+      const attempts = (await a.client.get(`/v1/webhook-endpoints/${a.endpointId}/attempts`).expect(200)).body.data;
+      expect(attempts.map((x: { status_code: number | null; error_class: string }) => [x.status_code, x.error_class])).toEqual([
+        [200, 'response_too_large'],
+        [null, 'timeout'],
+      ]);
+      // WEBHOOK_RESPONSE_TIMEOUT_MS is 3 s in this suite.
+      expect(attempts[1].latency_ms).toBeGreaterThanOrEqual(2900);
+      expect(attempts[1].latency_ms).toBeLessThan(6000);
+      expect(JSON.stringify(attempts)).not.toContain('yyyy');
     });
 
     it('does not follow a redirect (the attempt fails as redirect)', async () => {

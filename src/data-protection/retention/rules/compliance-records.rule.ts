@@ -3,6 +3,7 @@ import { type BackingNumberRow, holdUntil } from '../../../compliance/holds/comp
 import type { RetentionRule, RuleContext } from '../retention-context';
 import { CDR_NUMBER_MASK } from '../retention-policy';
 import { RetentionRepository } from '../retention.repository';
+import { EventPublisher, type EventTx } from '../../../events/events/event-publisher';
 
 interface Candidate extends BackingNumberRow {
   account_id: string;
@@ -37,7 +38,10 @@ function expiredOf(rows: Candidate[], ctx: RuleContext): string[] {
 export class ComplianceRecordsRule implements RetentionRule {
   readonly name = 'compliance_records';
 
-  constructor(private readonly sql: RetentionRepository) {}
+  constructor(
+    private readonly sql: RetentionRepository,
+    private readonly events: EventPublisher,
+  ) {}
 
   async run(ctx: RuleContext): Promise<void> {
     for (const key of ['compliance_bundles', 'compliance_documents', 'compliance_end_users']) ctx.add(key, 0);
@@ -76,14 +80,14 @@ export class ComplianceRecordsRule implements RetentionRule {
           ids,
         );
         ctx.add('compliance_bundles', await tx.$executeRawUnsafe('DELETE FROM bundles WHERE id = ANY($1)', ids));
-        ctx.add(
-          'compliance_documents',
-          await tx.$executeRawUnsafe(
-            `DELETE FROM documents d WHERE d.id = ANY($1)
-              AND NOT EXISTS (SELECT 1 FROM bundle_documents bd WHERE bd.document_id = d.id)`,
-            docs.map((d) => d.document_id),
-          ),
+        const deletedDocs = await tx.$queryRawUnsafe<{ id: string; account_id: string }[]>(
+          `DELETE FROM documents d WHERE d.id = ANY($1)
+            AND NOT EXISTS (SELECT 1 FROM bundle_documents bd WHERE bd.document_id = d.id) RETURNING d.id, d.account_id`,
+          docs.map((d) => d.document_id),
         );
+        ctx.add('compliance_documents', deletedDocs.length);
+        // RetentionRepository.transaction hands out Prisma's transaction client behind the narrower Sql type.
+        for (const d of deletedDocs) await this.events.publish(tx as EventTx, { type: 'document.deleted', accountId: d.account_id, resourceId: d.id, data: { document_id: d.id, deleted_at: ctx.now.toISOString() } });
         const endUsers = anonymizedEndUsers.map((e) => e.id);
         await tx.$executeRawUnsafe(
           `DELETE FROM documents d WHERE d.end_user_id = ANY($1)
