@@ -246,7 +246,11 @@ describe('events and signed webhooks', () => {
       ]);
 
       const account = a.user.accountId;
+      const liveKeys = (await t.prisma.apiKey.findMany({ where: { accountId: a.user.accountId, revokedAt: null }, select: { id: true } })).map((k) => k.id).sort();
+      expect(liveKeys).toHaveLength(1);
       await (await sessionClient(t, a.user)).post('/v1/account/close').send({ password: a.user.password }).expect(200);
+      const revoked = await t.prisma.$queryRaw<{ resource_id: string }[]>`SELECT resource_id FROM events WHERE account_id = ${account} AND type = 'api_key.revoked'`;
+      expect(revoked.map((e) => e.resource_id).sort()).toEqual(liveKeys);
       const reopens = await Promise.all(Array.from({ length: 4 }, () => operator().post(`/v1/admin/accounts/${account}/reopen`)));
       expect(reopens.every((r) => r.status === 200)).toBe(true);
       await (await sessionClient(t, a.user)).post('/v1/account/close').send({ password: a.user.password }).expect(200);

@@ -32,7 +32,7 @@ export class AccountClosureRepository {
    * active → closed, and every session and API key of the account revoked, in one transaction:
    * nothing can act for the account after this commits. A second call changes nothing.
    */
-  close(accountId: string, now: Date, also?: (tx: Prisma.TransactionClient) => Promise<void>): Promise<ClosureResult | null> {
+  close(accountId: string, now: Date, also?: (tx: Prisma.TransactionClient, revokedKeyIds: string[]) => Promise<void>): Promise<ClosureResult | null> {
     return this.prisma.$transaction(async (tx) => {
       const { count } = await tx.account.updateMany({
         where: { id: accountId, status: 'active' },
@@ -40,8 +40,9 @@ export class AccountClosureRepository {
       });
       if (count > 0) {
         await tx.session.updateMany({ where: { accountId, revokedAt: null }, data: { revokedAt: now } });
+        const keys = await tx.apiKey.findMany({ where: { accountId, revokedAt: null }, select: { id: true } });
         await tx.apiKey.updateMany({ where: { accountId, revokedAt: null }, data: { revokedAt: now } });
-        await also?.(tx);
+        await also?.(tx, keys.map((k) => k.id));
       }
       const account = await tx.account.findUnique({ where: { id: accountId }, select: CLOSED_ACCOUNT_SELECT });
       if (!account) return null;

@@ -41,7 +41,12 @@ export class AccountClosureService {
 
     const now = new Date();
     const { accountId } = principal;
-    const result = await this.repo.close(accountId, now, (tx) => this.events.publish(tx, { type: 'account.closed', accountId, resourceId: accountId, data: { account_id: accountId, closed_at: now.toISOString() } }));
+    const result = await this.repo.close(accountId, now, async (tx, revokedKeyIds) => {
+      for (const id of revokedKeyIds) {
+        await this.events.publish(tx, { type: 'api_key.revoked', accountId, resourceId: id, data: { api_key_id: id, revoked_at: now.toISOString() } });
+      }
+      await this.events.publish(tx, { type: 'account.closed', accountId, resourceId: accountId, data: { account_id: accountId, closed_at: now.toISOString() } });
+    });
     if (!result) throw CommonErrors.notFound('account');
     const anonymizeAfter = daysAfter(result.account.closedAt ?? now, closureGraceDays(readOverrides(result.account.retentionOverrides)));
     if (result.changed) {
