@@ -467,6 +467,19 @@ describe('events and signed webhooks', () => {
       expect(JSON.stringify(attempts)).not.toContain('yyyy');
     });
 
+    it('keeps delivering to other accounts while one receiver hangs', async () => {
+      const slow = await subscribed();
+      const fast = await subscribed();
+      receiver.script(slow.path, 'hang', 'hang', 'hang');
+      for (let i = 0; i < 3; i++) await slow.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+      await receiver.waitFor(3, slow.mine);
+      const started = Date.now();
+      await fast.client.post('/v1/numbers').send({ e164: usNumber(), country: 'US', number_type: 'local' }).expect(201);
+      await receiver.waitFor(1, fast.mine);
+      // Well inside the 3 s the hanging attempts are still waiting for.
+      expect(Date.now() - started).toBeLessThan(2000);
+    });
+
     it('does not follow a redirect (the attempt fails as redirect)', async () => {
       const a = await subscribed();
       receiver.script(a.path, { status: 302, headers: { Location: 'https://169.254.169.254/latest/meta-data/' } });

@@ -17,6 +17,8 @@ import { WebhookFanout } from './webhook-fanout';
 import { sendWebhook, type SendOptions, type SendOutcome } from './webhook-sender';
 
 const CLAIM_BATCH = 10;
+/** Attempts one instance runs at once (each may wait up to its timeouts on a slow receiver). */
+const MAX_IN_FLIGHT = 32;
 /** Owners are warned this long before a failing endpoint is disabled. */
 const WARN_BEFORE_MS = 24 * 3_600_000;
 
@@ -28,7 +30,8 @@ const WARN_BEFORE_MS = 24 * 3_600_000;
 @Injectable()
 export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private claiming: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
   private readonly sendOptions: SendOptions;
   private readonly leaseSeconds: number;
@@ -54,35 +57,46 @@ export class WebhookWorker implements OnApplicationBootstrap, OnModuleDestroy {
     this.leaseSeconds = Math.ceil((w.connectTimeoutMs + w.responseTimeoutMs) / 1000) + 30;
   }
 
-  onApplicationBootstrap(): void {
+  /** Pays the claim query's first-use cost before the app says ready, then polls. */
+  async onApplicationBootstrap(): Promise<void> {
     if (!this.config.webhooks.deliveryEnabled) return;
-    this.timer = setInterval(() => void this.drain(), this.config.webhooks.pollMs);
+    await this.tick();
+    this.timer = setInterval(() => void this.tick(), this.config.webhooks.pollMs);
     this.timer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running;
+    await this.claiming;
+    await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Delivers everything due now (the worker's tick; one run at a time per instance). */
-  drain(): Promise<void> {
-    this.running ??= this.drainLoop().finally(() => (this.running = null));
-    return this.running;
+  /** Claims due deliveries while there is room and starts them; one slow receiver never holds up the others. */
+  tick(): Promise<void> {
+    this.claiming ??= this.claimWhileRoom().finally(() => (this.claiming = null));
+    return this.claiming;
   }
 
-  private async drainLoop(): Promise<void> {
+  private async claimWhileRoom(): Promise<void> {
     try {
       while (!this.stopped) {
-        const batch = await this.deliveries.claim(CLAIM_BATCH, this.leaseSeconds);
-        if (!batch.length) return;
-        await Promise.all(batch.map((d) => this.attempt(d)));
-        if (batch.length < CLAIM_BATCH) return;
+        const room = Math.min(CLAIM_BATCH, MAX_IN_FLIGHT - this.inFlight.size);
+        if (room <= 0) return;
+        const batch = await this.deliveries.claim(room, this.leaseSeconds);
+        for (const delivery of batch) this.track(this.attempt(delivery));
+        if (batch.length < room) return;
       }
     } catch (error) {
       this.logger.warn({ err: { message: (error as Error).message } }, 'webhook delivery tick failed');
     }
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work
+      .catch((error: unknown) => this.logger.warn({ err: { message: (error as Error).message } }, 'webhook attempt failed to record'))
+      .finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
   }
 
   private async attempt(claimed: ClaimedDelivery): Promise<void> {
