@@ -12,6 +12,7 @@ import { AuthGuard } from '../platform/auth/auth.guard';
 import { CommonModule } from '../platform/platform.module';
 import { ComplianceModule } from '../compliance/compliance.module';
 import { EventsModule } from '../events/events.module';
+import { WebhookWorkerModule } from '../events/webhook-deliveries/webhook-worker.module';
 import { EncryptionModule } from '../platform/crypto/encryption.module';
 import { KeyRotationModule } from '../data-protection/key-rotation/key-rotation.module';
 import { ApiExceptionFilter } from '../platform/http/api-exception.filter';
@@ -81,6 +82,7 @@ export class AppModule {
       StoredKeysCheckModule,
       SipGatewaysModule,
       EventsModule,
+      WebhookWorkerModule,
       ThrottlingModule,
     ];
     // The interceptor goes on the mutating routes only (see idempotent-routes.ts).

@@ -8,15 +8,15 @@ import { WebhookDeliveriesController } from './webhook-deliveries/webhook-delive
 import { WebhookDeliveriesRepository } from './webhook-deliveries/webhook-deliveries.repository';
 import { WebhookDeliveriesService } from './webhook-deliveries/webhook-deliveries.service';
 import { WebhookFanout } from './webhook-deliveries/webhook-fanout';
-import { WebhookWorker } from './webhook-deliveries/webhook-worker';
 import { WebhookEndpointHooks } from './webhook-endpoints/webhook-endpoint-hooks';
 import { WebhookEndpointsController } from './webhook-endpoints/webhook-endpoints.controller';
 import { WebhookEndpointsRepository } from './webhook-endpoints/webhook-endpoints.repository';
 import { WebhookEndpointsService } from './webhook-endpoints/webhook-endpoints.service';
 
 /**
- * Events (`/v1/events`), webhook endpoints and their delivery. Features that change state import
- * this module for the EventPublisher port and publish inside their own transaction.
+ * Events (`/v1/events`), webhook endpoints, deliveries and attempts. Features that change state
+ * import this module for the EventPublisher port and publish inside their own transaction; the
+ * delivery worker is WebhookWorkerModule (the API process only, not the operator commands).
  */
 @Module({
   controllers: [EventsController, WebhookEndpointsController, WebhookDeliveriesController],
@@ -28,10 +28,10 @@ import { WebhookEndpointsService } from './webhook-endpoints/webhook-endpoints.s
     WebhookDeliveriesRepository,
     WebhookDeliveriesService,
     WebhookFanout,
-    WebhookWorker,
     { provide: EventPublisher, useExisting: WebhookFanout },
     { provide: WebhookEndpointHooks, useClass: DeliveryResume },
   ],
-  exports: [EventPublisher, EventsService, WebhookWorker],
+  // The worker's dependencies too: WebhookWorkerModule runs it in the API process only.
+  exports: [EventPublisher, EventsService, WebhookEndpointsService, WebhookDeliveriesRepository, WebhookFanout],
 })
 export class EventsModule {}
