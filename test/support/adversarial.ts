@@ -41,7 +41,9 @@ interface OpenApiDocument {
 }
 interface SchemaRef {
   $ref?: string;
-  type?: string;
+  /** OpenAPI 3.1: a nullable field is `["string", "null"]`, or an `anyOf` with `{type: "null"}`. */
+  type?: string | string[];
+  anyOf?: SchemaRef[];
   properties?: Record<string, unknown>;
 }
 
@@ -67,10 +69,12 @@ function typedBodyOf(openapi: OpenApiDocument, route: RouteEntry): Record<string
   return schema ? (sampleOf(openapi, schema, 0) as Record<string, unknown>) : {};
 }
 
-function sampleOf(openapi: OpenApiDocument, schema: SchemaRef & { allOf?: SchemaRef[] }, depth: number): unknown {
+function sampleOf(openapi: OpenApiDocument, given: SchemaRef & { allOf?: SchemaRef[] }, depth: number): unknown {
+  const schema: SchemaRef & { allOf?: SchemaRef[] } = given.anyOf?.find((s) => s.type !== 'null') ?? given;
   const ref = schema.$ref ?? schema.allOf?.find((s) => s.$ref)?.$ref;
   const resolved = (ref ? openapi.components?.schemas?.[ref.split('/').pop()!] : schema) as SchemaRef | undefined;
-  const type = resolved?.type ?? (resolved?.properties ? 'object' : 'string');
+  const declared = Array.isArray(resolved?.type) ? resolved.type.find((t) => t !== 'null') : resolved?.type;
+  const type = declared ?? (resolved?.properties ? 'object' : 'string');
   if (type === 'string') return 'x';
   if (type === 'integer' || type === 'number') return 1;
   if (type === 'boolean') return true;
