@@ -278,6 +278,8 @@ describe('events and signed webhooks', () => {
         ['account.closed', 3],
         ['account.anonymized', 4],
       ]);
+      const [{ endpoints }] = await t.prisma.$queryRaw<{ endpoints: number }[]>`SELECT count(*)::int AS endpoints FROM webhook_endpoints WHERE account_id = ${account}`;
+      expect(endpoints).toBe(0);
       const runEvents = await t.prisma.$queryRaw<{ type: string; account_id: string | null }[]>`SELECT type, account_id FROM events WHERE resource_id = ${run!.id}`;
       expect(runEvents).toEqual([{ type: 'retention.run_completed', account_id: null }]);
       const docEvents = (await b.client.get(`/v1/events?resource_id=${expired.documentId}`).expect(200)).body.data;

@@ -106,6 +106,12 @@ export class WebhookEndpointsRepository {
     });
   }
 
+  /** Every endpoint of the account (their deliveries and attempts by cascade); in the caller's transaction. */
+  async deleteAll(tx: EndpointTx, accountId: string): Promise<number> {
+    const { count } = await tx.webhookEndpoint.deleteMany({ where: { accountId } });
+    return count;
+  }
+
   async delete(accountId: string, id: string): Promise<boolean> {
     const { count } = await this.prisma.webhookEndpoint.deleteMany({ where: { id, accountId } });
     return count > 0;

@@ -123,6 +123,11 @@ export class WebhookEndpointsService {
     return toWebhookEndpointResponse(row, secret);
   }
 
+  /** Anonymisation: the account's endpoints (URLs, secrets) and what they were owed go. */
+  deleteForAccount(tx: EndpointTx, accountId: string): Promise<number> {
+    return this.endpoints.deleteAll(tx, accountId);
+  }
+
   /** The endpoints an event of `type` is owed to, in the event's transaction. */
   subscribers(tx: EndpointTx, accountId: string, type: string): Promise<{ id: string; enabled: boolean }[]> {
     return this.endpoints.subscribers(tx, accountId, type);

@@ -10,6 +10,7 @@ import {
 import { RetentionRepository, type Sql } from '../retention.repository';
 import { AccountErasure } from '../account-erasure';
 import { EventPublisher, type EventTx } from '../../../events/events/event-publisher';
+import { WebhookEndpointsService } from '../../../events/webhook-endpoints/webhook-endpoints.service';
 
 const FAR_FUTURE = new Date('9999-12-31T00:00:00.000Z');
 const UNMASKED = `NOT (from_number = $2 AND to_number = $2 AND starts_with(external_id, $3))`;
@@ -33,6 +34,7 @@ export class AnonymizeClosedAccountsRule implements RetentionRule {
     private readonly sql: RetentionRepository,
     private readonly erasure: AccountErasure,
     private readonly events: EventPublisher,
+    private readonly webhookEndpoints: WebhookEndpointsService,
   ) {}
 
   async run(ctx: RuleContext): Promise<void> {
@@ -120,6 +122,8 @@ export class AnonymizeClosedAccountsRule implements RetentionRule {
       ANONYMIZED_ACCOUNT_NAME,
     );
     // RetentionRepository.transaction hands out Prisma's transaction client behind the narrower Sql type.
+    // The account has no one left to notify: its endpoints (URLs, secrets) go; the event stays on record.
+    await this.webhookEndpoints.deleteForAccount(tx as EventTx, accountId);
     await this.events.publish(tx as EventTx, { type: 'account.anonymized', accountId, resourceId: accountId, data: { account_id: accountId, anonymized_at: new Date().toISOString() } });
     return true;
   }
