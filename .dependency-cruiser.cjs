@@ -6,7 +6,7 @@
  * Wings: identity, compliance, telephony, billing, data-protection. A wing uses platform/ and
  * pipeline/ freely; another wing only through the files that wing declares as its ports below.
  */
-const WINGS = ['identity', 'compliance', 'telephony', 'billing', 'data-protection'];
+const WINGS = ['identity', 'compliance', 'telephony', 'billing', 'data-protection', 'events'];
 
 /** What a wing offers the others: one file each, small and stable. */
 const PORTS = [
@@ -17,6 +17,11 @@ const PORTS = [
   'src/identity/accounts/account-roles.ts', // who may read invoices
   'src/data-protection/retention/retention-overrides.ts', // the operator sets an account's overrides
   'src/data-protection/retention/retention-policy.ts',
+  'src/events/events.module.ts', // every wing publishes its state changes in its own transaction
+  'src/events/events/event-publisher.ts',
+  'src/events/events/events.service.ts', // retention purges old events
+  'src/events/webhook-endpoints/webhook-endpoints.service.ts', // anonymisation removes an account's endpoints
+  'src/events/webhook-deliveries/account-owners.port.ts', // identity tells the worker whom to warn
 ];
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

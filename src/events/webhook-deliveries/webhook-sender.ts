@@ -55,7 +55,7 @@ export function sendWebhook(url: string, headers: Record<string, string>, body: 
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
     dnsLookup(hostname, { all: true, family: lookupOptions.family, hints: lookupOptions.hints }, (error, addresses) => {
       if (error) return callback(new SendError('dns'), '', 0);
-      const list = addresses as LookupAddress[];
+      const list = addresses;
       const allowed = options.allowPrivate ? list : list.filter((a) => !isPrivateAddress(a.address));
       if (!allowed.length) return callback(new SendError('private_address'), '', 0);
       if ((lookupOptions as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, allowed);
