@@ -40,7 +40,7 @@ export default tseslint.config(
   {
     // The one adapter onto Nest's route metadata keys: no public API lists routes (@nestjs/swagger
     // reads the same constants). Everything else goes through it.
-    files: ['src/platform/http/nest-route-metadata.ts'],
+    files: ['src/platform/routes/nest-route-metadata.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
 );

@@ -25,7 +25,7 @@ import { attachIdempotency } from '../pipeline/idempotency/idempotent-routes';
 import { LoginHistoryModule } from '../identity/login-history/login-history.module';
 import { MailModule } from '../platform/mail/mail.module';
 import { MetricsModule } from '../platform/metrics/metrics.module';
-import { RouteMethods } from '../platform/http/route-methods';
+import { RouteMethods } from '../platform/routes/route-methods';
 import { MfaModule } from '../identity/mfa/mfa.module';
 import { PasskeysModule } from '../identity/passkeys/passkeys.module';
 import { NumbersModule } from '../telephony/numbers/numbers.module';

@@ -168,11 +168,13 @@ if (usingPostgres()) {
       url.pathname = `/${db}`;
       return url.toString();
     };
+    // Source and target share their keys, as a real restore must (restore refuses otherwise).
+    const sharedKeys = [{ kid: 'k1', key: randomBytes(32) }];
     const config = (db: string, dir: string): BackupConfig => ({
       databaseUrl: urlOf(db),
       dataDir: join(work, dir),
       backupKey: BACKUP_KEY,
-      encryptionKeys: [{ kid: 'k1', key: randomBytes(32) }],
+      encryptionKeys: sharedKeys,
     });
     const admin = async (sql: string) => {
       const client = new Client({ connectionString: process.env.DIDHUB_TEST_SERVER_URL });
@@ -264,7 +266,7 @@ if (usingPostgres()) {
       mkdirSync(dataDir);
       const env = testEnv(dataDir, { DATABASE_URL: urlOf(sourceDb), BACKUP_KEY: BACKUP_KEY.toString('base64'), PATH: empty });
       const outcome = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['-r', join(__dirname, 'support/ts-register.js'), join(__dirname, '../src/data-protection/backup/backup.command.ts'), file], {
+        const child = spawn(process.execPath, ['-r', join(__dirname, '../support/ts-register.js'), join(__dirname, '../../src/data-protection/backup/backup.command.ts'), file], {
           cwd: work,
           env,
           stdio: ['ignore', 'pipe', 'pipe'],

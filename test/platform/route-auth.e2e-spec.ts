@@ -1,5 +1,5 @@
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { listRoutes, type RouteEntry } from '../../src/platform/auth/route-inventory';
+import { listRoutes, type RouteEntry } from '../../src/platform/routes/route-inventory';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**

@@ -1,6 +1,6 @@
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type request from 'supertest';
-import { listRoutes, type RouteEntry } from '../../src/platform/auth/route-inventory';
+import { listRoutes, type RouteEntry } from '../../src/platform/routes/route-inventory';
 import { seedApiKey, seedSessionCookie, seedUser } from './seed';
 import { TEST_ADMIN_TOKEN, TEST_ORIGIN, type TestApp, type TestClient } from './test-app';
 

@@ -1,5 +1,5 @@
 import type { OpenAPIObject, OperationObject, ResponseObject, SchemaObject } from '@nestjs/swagger';
-import type { RouteDetail } from '../../platform/auth/route-inventory';
+import type { RouteDetail } from '../../platform/routes/route-inventory';
 import type { RouteAuth } from '../../platform/auth/route-auth';
 import { ADMIN_SCHEME, BEARER_SCHEME, SESSION_COOKIE_SCHEME } from '../../platform/auth/route-auth';
 import { NO_RATE_LIMIT } from '../../platform/auth/rate-limit.decorators';

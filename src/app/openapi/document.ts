@@ -8,7 +8,7 @@ import { CommonErrors } from '../../platform/errors/common-errors';
 import { sendApiError } from '../../platform/errors/error-response';
 import { requestIdOf } from '../../platform/request/request-context';
 import { ADMIN_SCHEME, BEARER_SCHEME, SESSION_COOKIE_SCHEME } from '../../platform/auth/route-auth';
-import { listRouteDetails } from '../../platform/auth/route-inventory';
+import { listRouteDetails } from '../../platform/routes/route-inventory';
 import { ownOrigin } from '../../platform/http/own-origin';
 import type { AppConfig } from '../../platform/config/config.types';
 import { addIdempotencyKeyParameter, IDEMPOTENCY_AND_RATE_LIMIT_DOCS } from '../../pipeline/idempotency/idempotency-openapi';

@@ -1,6 +1,6 @@
 import type { DynamicModule, ForwardReference, Type } from '@nestjs/common';
 import { MetadataScanner } from '@nestjs/core';
-import { isMutatingRoute, moduleDeclarations, prependInterceptor } from '../../platform/http/nest-route-metadata';
+import { isMutatingRoute, moduleDeclarations, prependInterceptor } from '../../platform/routes/nest-route-metadata';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 
 type ModuleEntry = Type | DynamicModule | ForwardReference | Promise<DynamicModule>;

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/config.types';
 import { requestIdOf } from '../request/request-context';
-import { RouteMethods } from './route-methods';
+import { RouteMethods } from '../routes/route-methods';
 import { ApiError } from '../errors/api-error';
 import { CommonErrors } from '../errors/common-errors';
 import { APP_LOGGER } from '../logging/logger';

@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { CONSUMES } from './consumes.decorator';
-import { RouteParamtypes, routeArguments } from './nest-route-metadata';
+import { RouteParamtypes, routeArguments } from '../routes/nest-route-metadata';
 import { hasBody, JSON_MEDIA_TYPE, mediaTypeOf } from './json-body.middleware';
 import type { AppRequest } from '../request/request-context';
 import { type DtoSchema, describeKind, dtoSchemaOf, hasKind, type PropertySchema } from '../validation/dto-schema';

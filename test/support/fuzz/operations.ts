@@ -1,6 +1,6 @@
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { listRoutes, type RouteEntry } from '../../../src/platform/auth/route-inventory';
-import type { TestApp } from '../test-app';
+import { listRoutes, type RouteEntry } from '../../../src/platform/routes/route-inventory';
+import { TEST_ADMIN_TOKEN, type TestApp } from '../test-app';
 
 /** The subset of JSON Schema the app's OpenAPI document uses. */
 export interface Schema {
@@ -75,29 +75,36 @@ export function resolve(doc: OpenApiDocument, schema: Schema | undefined, depth 
  * Throws when the document and the router disagree: the fuzzer must cover every route.
  */
 export async function fuzzOperations(t: TestApp): Promise<FuzzOperation[]> {
-  const doc = (await t.http().get('/docs/openapi.json').expect(200)).body as OpenApiDocument;
+  // The public document and the operator's own (behind the admin token): together every route.
+  const docs = [
+    (await t.http().get('/docs/openapi.json').expect(200)).body as OpenApiDocument,
+    (await t.http().get('/docs/admin/openapi.json').set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).expect(200)).body as OpenApiDocument,
+  ];
   const routes = listRoutes(t.app.get(DiscoveryService), t.app.get(MetadataScanner), t.app.get(Reflector), 'v1');
   const operations: FuzzOperation[] = [];
-  for (const [template, item] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(item)) {
-      const expressPath = template.replace(/\{([A-Za-z_]+)\}/g, ':$1');
-      const route = routes.find((r) => r.path === expressPath && r.method === method.toUpperCase());
-      if (!route) throw new Error(`${method.toUpperCase()} ${template} is documented but not routed`);
-      const content = op.requestBody?.content ?? {};
-      operations.push({
-        label: `${method.toUpperCase()} ${template}`,
-        method: method.toUpperCase(),
-        template,
-        route,
-        parameters: (op.parameters ?? []).map((p) => ({ ...p, schema: resolve(doc, p.schema) })),
-        jsonBody: content['application/json'] ? resolve(doc, content['application/json'].schema) : null,
-        multipartBody: content['multipart/form-data'] ? resolve(doc, content['multipart/form-data'].schema) : null,
-      });
+  for (const doc of docs) {
+    for (const [template, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const expressPath = template.replace(/\{([A-Za-z_]+)\}/g, ':$1');
+        const route = routes.find((r) => r.path === expressPath && r.method === method.toUpperCase());
+        if (!route) throw new Error(`${method.toUpperCase()} ${template} is documented but not routed`);
+        const content = op.requestBody?.content ?? {};
+        operations.push({
+          label: `${method.toUpperCase()} ${template}`,
+          method: method.toUpperCase(),
+          template,
+          route,
+          parameters: (op.parameters ?? []).map((p) => ({ ...p, schema: resolve(doc, p.schema) })),
+          jsonBody: content['application/json'] ? resolve(doc, content['application/json'].schema) : null,
+          multipartBody: content['multipart/form-data'] ? resolve(doc, content['multipart/form-data'].schema) : null,
+        });
+      }
     }
   }
   const documented = new Set(operations.map((o) => `${o.method} ${o.route.path}`));
   // security.txt is served outside the API prefix (listRoutes files it under it) and takes no input.
-  const undocumented = routes.filter((r) => !r.path.includes('/.well-known/') && !documented.has(`${r.method} ${r.path}`));
+  // /metrics answers Prometheus text to the operator and takes no input.
+  const undocumented = routes.filter((r) => !r.path.includes('/.well-known/') && !r.path.endsWith('/metrics') && !documented.has(`${r.method} ${r.path}`));
   if (undocumented.length) throw new Error(`routes missing from the OpenAPI document: ${undocumented.map((r) => `${r.method} ${r.path}`).join(', ')}`);
   return operations;
 }

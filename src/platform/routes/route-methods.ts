@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { listRouteDetails } from '../auth/route-inventory';
+import { listRouteDetails } from './route-inventory';
 
 interface PathMethods {
   pattern: RegExp;

@@ -1,6 +1,6 @@
 import type { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { controllerPaths, handlerMethod, handlerPaths } from '../http/nest-route-metadata';
-import { DEFAULT_ROUTE_AUTH, ROUTE_AUTH, type RouteAuth } from './route-auth';
+import { controllerPaths, handlerMethod, handlerPaths } from './nest-route-metadata';
+import { DEFAULT_ROUTE_AUTH, ROUTE_AUTH, type RouteAuth } from '../auth/route-auth';
 
 export interface RouteEntry {
   method: string;
