@@ -512,6 +512,11 @@ describe('retention job', () => {
     const bad = await operator().post('/v1/admin/retention/run').send({ dry_run: 'yes' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.param).toBe('dry_run');
+    // null is not "absent": it must never start a real run.
+    const runsBefore = await t.prisma.retentionRun.count();
+    const nulled = await operator().post('/v1/admin/retention/run').send({ dry_run: null });
+    expect({ status: nulled.status, param: nulled.body.error?.param }).toEqual({ status: 400, param: 'dry_run' });
+    expect(await t.prisma.retentionRun.count()).toBe(runsBefore);
     expect((await operator().get('/v1/admin/retention/runs/rrun_0000000000000000000000')).status).toBe(404);
   });
 

@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean, ValidateIf } from 'class-validator';
 import { ListEnvelopeDto } from '../../../platform/pagination/list';
 import type { RetentionRunRow } from '../retention.repository';
 
 export class StartRetentionRunDto {
   @ApiPropertyOptional({ default: false, description: 'Count what a run would delete or anonymise, change nothing.' })
-  @IsOptional()
-  @IsBoolean()
+  // Absent means a real run; null is refused rather than read as absent: on this call a client's
+  // null must never turn a dry run into a real one.
+  @ValidateIf((_, value) => value !== undefined)
+  @IsBoolean({ message: 'dry_run must be true or false' })
   dry_run?: boolean;
 }
 
