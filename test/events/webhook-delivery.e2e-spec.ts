@@ -1,3 +1,4 @@
+import { phoneNumbers } from '../support/phone-numbers';
 import { lookup } from 'node:dns/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { serverEnv, startServerProcess, withServerDatabase } from '../support/se
 import { startTestApp, type TestApp } from '../support/test-app';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../support/webhook-receiver';
 
-const usNumber = () => `+1628${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+const usNumber = (): string => phoneNumbers.usLocal();
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;

@@ -1,3 +1,4 @@
+import { phoneNumbers } from '../support/phone-numbers';
 import { Webhook } from 'standardwebhooks';
 import { approvedBundle, INDIVIDUAL_DE, pdfBytes, tenant, type Tenant, upload } from '../support/compliance-fixtures';
 import { mailsTo } from '../support/mailbox';
@@ -5,7 +6,7 @@ import { bearerClient, seedApiKey, seedUser, sessionClient } from '../support/se
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../support/test-app';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../support/webhook-receiver';
 
-const usNumber = () => `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+const usNumber = (): string => phoneNumbers.usLocal();
 const eventOf = (w: ReceivedWebhook) => JSON.parse(w.body) as { id: string; type: string; resource_id: string; sequence: number; data: Record<string, unknown> };
 
 describe('events and signed webhooks', () => {
