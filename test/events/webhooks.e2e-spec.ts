@@ -120,7 +120,7 @@ describe('events and signed webhooks', () => {
     it('records each state change exactly once, with a per-resource sequence, and delivers each verifiably', async () => {
       const a = await subscribed();
       const { bundleId, endUserId, documentId } = await approvedBundle(t, a.client, TEST_ADMIN_TOKEN);
-      const e164 = '+4930' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+      const e164 = phoneNumbers.deLocal();
       const n = await a.client.post('/v1/numbers').send({ e164, country: 'DE', number_type: 'local', bundle_id: bundleId }).expect(201);
       await a.client.post(`/v1/numbers/${n.body.id}/release`).expect(200);
       await a.client.post(`/v1/numbers/${n.body.id}/release`).expect(409);
@@ -166,7 +166,7 @@ describe('events and signed webhooks', () => {
     it('never puts personal data in an event or a webhook (checked against the seeded end-user)', async () => {
       const a = await subscribed();
       const { bundleId, endUserId } = await approvedBundle(t, a.client, TEST_ADMIN_TOKEN);
-      const e164 = '+4930' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+      const e164 = phoneNumbers.deLocal();
       const n = await a.client.post('/v1/numbers').send({ e164, country: 'DE', number_type: 'local', bundle_id: bundleId }).expect(201);
       await a.client.post(`/v1/numbers/${n.body.id}/release`).expect(200);
       await t.prisma.$executeRaw`UPDATE numbers SET released_at = now() - interval '10 years' WHERE id = ${n.body.id}`;
@@ -259,7 +259,7 @@ describe('events and signed webhooks', () => {
       // Another account's bundle past its regulator window: retention deletes its document.
       const b = await tenant(t);
       const expired = await approvedBundle(t, b.client, TEST_ADMIN_TOKEN);
-      const e164 = '+4930' + String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+      const e164 = phoneNumbers.deLocal();
       const num = (await b.client.post('/v1/numbers').send({ e164, country: 'DE', number_type: 'local', bundle_id: expired.bundleId }).expect(201)).body.id;
       await b.client.post(`/v1/numbers/${num}/release`).expect(200);
       await t.prisma.$executeRaw`UPDATE numbers SET released_at = now() - interval '10 years' WHERE id = ${num}`;

@@ -38,7 +38,8 @@ describe(`Fuzzer: generated bad requests on every documented operation (FUZZ_SEE
   let rows: RowCounter;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // No webhook worker here: deliveries other suites left in a shared database are not this suite's traffic.
+    t = await startTestApp({ env: { WEBHOOK_DELIVERY_ENABLED: 'false' } });
     operations = await fuzzOperations(t);
     rows = await RowCounter.create(t.prisma);
     if (!settings.fixedSeed) process.stdout.write(`fuzz: FUZZ_SEED=${settings.seed} FUZZ_RUNS=${settings.runs} (replay with these)\n`);
