@@ -29,7 +29,7 @@ describe('webhook delivery across instances and addresses', () => {
 
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
-    env = { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_CA_FILE: receiver.caFile, WEBHOOK_POLL_MS: '50', WEBHOOK_RESPONSE_TIMEOUT_MS: '5000' };
+    env = { WEBHOOK_DELIVERY_ENABLED: 'true', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_CA_FILE: receiver.caFile, WEBHOOK_POLL_MS: '50', WEBHOOK_RESPONSE_TIMEOUT_MS: '5000' };
   });
 
   afterAll(async () => {
@@ -118,7 +118,7 @@ describe('webhook delivery across instances and addresses', () => {
   });
 
   it('refuses loopback, private, link-local and metadata destinations, also behind a DNS name', async () => {
-    const t = await startTestApp({ env: { WEBHOOK_CA_FILE: receiver.caFile, WEBHOOK_POLL_MS: '20' } });
+    const t = await startTestApp({ env: { WEBHOOK_DELIVERY_ENABLED: 'true', WEBHOOK_CA_FILE: receiver.caFile, WEBHOOK_POLL_MS: '20' } });
     try {
       const a = await tenant(t);
       for (const url of ['https://127.0.0.1/x', 'https://10.0.0.8/x', 'https://169.254.169.254/latest/meta-data/', 'https://[::1]/x', 'https://[::ffff:127.0.0.1]/x', 'https://localhost/x']) {

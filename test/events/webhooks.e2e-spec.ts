@@ -16,7 +16,7 @@ describe('events and signed webhooks', () => {
   beforeAll(async () => {
     receiver = await startWebhookReceiver();
     t = await startTestApp({
-      env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_CA_FILE: receiver.caFile, WEBHOOK_POLL_MS: '50', WEBHOOK_RESPONSE_TIMEOUT_MS: '3000' },
+      env: { WEBHOOK_DELIVERY_ENABLED: 'true', WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_CA_FILE: receiver.caFile, WEBHOOK_POLL_MS: '50', WEBHOOK_RESPONSE_TIMEOUT_MS: '3000' },
     });
   });
 

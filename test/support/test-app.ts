@@ -50,6 +50,8 @@ export function testEnv(dataDir: string, env: Env = {}): Env {
     RATE_LIMIT_WRITE_PER_MINUTE: '100000',
     // The retention schedule never fires in tests; suites run the job themselves.
     RETENTION_ENABLED: 'false',
+    // Webhook delivery only where a suite tests it: no worker claims what another suite left behind.
+    WEBHOOK_DELIVERY_ENABLED: 'false',
     ...env,
   };
 }
