@@ -88,6 +88,8 @@ export function splitOperatorDocument(document: OpenAPIObject): { publicDocument
     publicDocument: withUsedComponents({ ...document, paths: pick(false), components: { ...document.components, securitySchemes: customerSchemes } }),
     operatorDocument: withUsedComponents({
       ...document,
+      // The events partners receive belong to the public document.
+      webhooks: undefined,
       info: { ...document.info, title: 'DIDHub operator API', description: 'The operator surface: every operation takes `Authorization: Bearer $ADMIN_API_TOKEN`.' },
       paths: pick(true),
       components: { ...document.components, securitySchemes: adminScheme ? { [ADMIN_SCHEME]: adminScheme } : {} },
@@ -114,6 +116,8 @@ function withUsedComponents(document: OpenAPIObject): OpenAPIObject {
     }
   };
   visit(document.paths);
+  // OpenAPI 3.1's webhooks section (customer events) names its payload schemas too.
+  visit((document as { webhooks?: unknown }).webhooks);
   const keep = (kind: 'schemas' | 'headers') =>
     Object.fromEntries(Object.entries(components[kind] ?? {}).filter(([name]) => used.has(`#/components/${kind}/${name}`)));
   return { ...document, components: { ...document.components, schemas: keep('schemas') as never, headers: keep('headers') as never } };
