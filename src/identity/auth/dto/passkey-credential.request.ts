@@ -16,13 +16,14 @@ class AttestationResponseRequest {
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) @MaxLength(32, { each: true })
   transports?: string[];
   @ApiPropertyOptional() @IsOptional() @IsInt() publicKeyAlgorithm?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4096) @Matches(BASE64URL, B64) publicKey?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(8192) @Matches(BASE64URL, B64) publicKey?: string;
 }
 
 class AssertionResponseRequest {
   @ApiProperty() @IsString() @MaxLength(4096) @Matches(BASE64URL, B64) clientDataJSON: string;
   @ApiProperty() @IsString() @MaxLength(4096) @Matches(BASE64URL, B64) authenticatorData: string;
-  @ApiProperty() @IsString() @MaxLength(2048) @Matches(BASE64URL, B64) signature: string;
+  // ML-DSA-87 signatures are 4,627 bytes (Chromium offers ML-DSA where the server's Node has it): room for them.
+  @ApiProperty() @IsString() @MaxLength(8192) @Matches(BASE64URL, B64) signature: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(512) @Matches(BASE64URL, B64) userHandle?: string;
 }
 
