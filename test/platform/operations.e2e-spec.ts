@@ -141,6 +141,15 @@ describe('start-up failures say what to fix', () => {
     expect(loadConfig({ ...env, SMTP_URL: '', MAIL_TRANSPORT: 'file', ALLOW_EMBEDDED_DATABASE: 'true' }).mailTransport).toBe('file');
   });
 
+  it('production refuses WEBHOOK_ALLOW_PRIVATE (webhooks to private addresses are for development and tests)', () => {
+    const env = serverEnv(dataDir, production);
+    expect(loadConfig(env).webhooks.allowPrivate).toBe(false);
+    expect(() => loadConfig({ ...env, WEBHOOK_ALLOW_PRIVATE: 'true' })).toThrow(
+      'WEBHOOK_ALLOW_PRIVATE=true is for development and tests; production never delivers to private, loopback or link-local addresses',
+    );
+    expect(loadConfig(serverEnv(dataDir, { WEBHOOK_ALLOW_PRIVATE: 'true' })).webhooks.allowPrivate).toBe(true);
+  });
+
   it('LOG_LEVEL=verbose names the variable and the allowed values', () => {
     expect(() => loadConfig(serverEnv(dataDir, { LOG_LEVEL: 'verbose' }))).toThrow(
       'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',

@@ -301,6 +301,10 @@ export function loadConfig(env: Env, options: LoadOptions = {}): AppConfig {
     // Without a fixed public URL the OAuth redirect URI would follow the request's Host header.
     if (oauthProviders.length && publicApiUrl === null) throw new ConfigError('production with OAUTH_PROVIDERS requires PUBLIC_API_URL');
     if (bcryptCost < 10) throw new ConfigError('BCRYPT_COST must be at least 10 in production');
+    // A partner's endpoint must never reach the operator's own network from production.
+    if (bool(env, 'WEBHOOK_ALLOW_PRIVATE', false)) {
+      throw new ConfigError('WEBHOOK_ALLOW_PRIVATE=true is for development and tests; production never delivers to private, loopback or link-local addresses');
+    }
   }
   const databaseUrl = checkUrl(str(env, 'DATABASE_URL'), 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const allowEmbeddedDatabase = bool(env, 'ALLOW_EMBEDDED_DATABASE', false);
